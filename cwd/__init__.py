@@ -1,0 +1,1 @@
+"""CWD partnership selection: the domain package (no Streamlit outside cwd/ui)."""

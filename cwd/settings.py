@@ -1,0 +1,66 @@
+"""Settings: the operator's (environment) and the analyst's (OSI rule parameters)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from cwd.paths import ROOT
+
+# Functional area of a small powiat town (DESIGN §1, issue 2 §4).
+OBSZAR_POWIAT_I_SASIEDZI = "powiat_i_sasiedzi"
+OBSZAR_POWIAT = "powiat"
+FunctionalArea = Literal["powiat_i_sasiedzi", "powiat"]
+FUNCTIONAL_AREA_LABELS = {
+    OBSZAR_POWIAT_I_SASIEDZI: "powiat miasta i gminy graniczące z tym powiatem",
+    OBSZAR_POWIAT: "tylko powiat miasta",
+}
+
+DEFAULT_THRESHOLD = 20_000
+# Latest complete mid-year figures we have for all seat towns (GUS, 30 VI 2019).
+DEFAULT_REFERENCE_DATE = date(2019, 6, 30)
+# Process dates of the 2020 call (seed document).
+FORMS_DEADLINE = date(2020, 9, 22)
+UM_DECISION = date(2020, 9, 29)
+MFIPR_ANNOUNCEMENT = date(2020, 10, 13)
+MAX_SELECTED = 3
+
+
+@dataclass(frozen=True)
+class OsiSettings:
+    """Parameters of the small-town OSI route that an analyst may change."""
+
+    prog_ludnosci: int = DEFAULT_THRESHOLD
+    data_ludnosci: date = DEFAULT_REFERENCE_DATE
+    obszar_funkcjonalny: str = OBSZAR_POWIAT_I_SASIEDZI
+
+
+@dataclass(frozen=True)
+class OperatorSettings:
+    """What the operator sets through the environment (documented in README)."""
+
+    forms_path: Path | None = None
+    ztm_path: Path | None = None
+    shapes_dir: Path | None = None
+    database_url: str | None = None
+    database_path: Path = field(default_factory=lambda: ROOT / "var" / "cwd.sqlite")
+    wojewodztwo: str = "20"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> "OperatorSettings":
+        env = dict(os.environ if env is None else env)
+
+        def path(name: str) -> Path | None:
+            value = env.get(name, "").strip()
+            return Path(value).expanduser() if value else None
+
+        return cls(
+            forms_path=path("CWD_FORMS"),
+            ztm_path=path("CWD_OSI_ZTM"),
+            shapes_dir=path("CWD_SHAPES_DIR"),
+            database_url=env.get("CWD_DATABASE_URL", "").strip() or None,
+            database_path=path("CWD_DATABASE_PATH") or ROOT / "var" / "cwd.sqlite",
+            wojewodztwo=env.get("CWD_WOJEWODZTWO", "20").strip() or "20",
+        )
