@@ -1,0 +1,121 @@
+"""The 0/1 checklist ("Lista sprawdzająca"): declared vs verified values and the status (pure)."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from cwd.model import Partnership, Value
+from cwd.osi import KWALIFIKUJE, NIE_KWALIFIKUJE, OsiVerdict
+from cwd.register import CRITERIA_IDS, load_criteria
+
+SPELNIA = "spełnia"
+NIE_SPELNIA = "nie spełnia"
+NIEKOMPLETNA = "niekompletna"
+STATUSES = (SPELNIA, NIEKOMPLETNA, NIE_SPELNIA)
+
+
+def criterion_names() -> dict[str, str]:
+    return dict(zip(load_criteria()["id"], load_criteria()["nazwa"]))
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    id: str
+    nazwa: str
+    deklarowana: Value
+    zweryfikowana: Value  # None: the assessor has not recorded a value
+    komentarz: str = ""
+
+    @property
+    def wartosc(self) -> Value:
+        """The value that counts: verified wins over declared."""
+        return self.zweryfikowana if self.zweryfikowana is not None else self.deklarowana
+
+    @property
+    def zrodlo(self) -> str:
+        if self.zweryfikowana is not None:
+            return "zweryfikowana"
+        return "deklarowana" if self.deklarowana is not None else "brak"
+
+
+@dataclass(frozen=True)
+class ChecklistResult:
+    partnership_id: str
+    status: str
+    kryteria: tuple[CriterionResult, ...]
+    osi: OsiVerdict
+    powody: tuple[str, ...]
+
+    @property
+    def spelnione(self) -> int:
+        return sum(1 for c in self.kryteria if c.wartosc == 1)
+
+    @property
+    def zera(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.kryteria if c.wartosc == 0)
+
+    @property
+    def braki(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.kryteria if c.wartosc is None)
+
+    @property
+    def niezweryfikowane(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.kryteria if c.zweryfikowana is None)
+
+    def value(self, criterion: str) -> Value:
+        return next(c.wartosc for c in self.kryteria if c.id == criterion)
+
+
+def evaluate(
+    partnership: Partnership,
+    osi: OsiVerdict,
+    verified: Mapping[str, Value] | None = None,
+    comments: Mapping[str, str] | None = None,
+) -> ChecklistResult:
+    verified = verified or {}
+    comments = comments or {}
+    names = criterion_names()
+    kryteria = tuple(
+        CriterionResult(
+            id=c,
+            nazwa=names[c],
+            deklarowana=partnership.declared(c),
+            zweryfikowana=verified.get(c),
+            komentarz=comments.get(c, "") or "",
+        )
+        for c in CRITERIA_IDS
+    )
+    zeros = [c for c in kryteria if c.wartosc == 0]
+    missing = [c for c in kryteria if c.wartosc is None]
+
+    powody: list[str] = []
+    if zeros:
+        powody.append("Niespełnione kryteria (0): " + ", ".join(_crit(c) for c in zeros) + ".")
+    if osi.werdykt == NIE_KWALIFIKUJE:
+        powody.append("Obszar poza OSI. " + " ".join(osi.powody[:1]))
+    if missing:
+        powody.append("Brak odpowiedzi: " + ", ".join(_crit(c) for c in missing) + ".")
+    if osi.werdykt not in (KWALIFIKUJE, NIE_KWALIFIKUJE):
+        powody.append("Kwalifikowalność obszaru (OSI) nieustalona. " + " ".join(osi.powody[:1]))
+
+    if zeros or osi.werdykt == NIE_KWALIFIKUJE:
+        status = NIE_SPELNIA
+    elif missing or osi.werdykt != KWALIFIKUJE:
+        status = NIEKOMPLETNA
+    else:
+        status = SPELNIA
+        powody.append("Wszystkie 11 kryteriów spełnione, obszar w OSI (" + "; ".join(osi.trasy) + ").")
+
+    unverified = [c.id for c in kryteria if c.zweryfikowana is None]
+    if unverified:
+        if len(unverified) == len(kryteria):
+            powody.append("Żadne kryterium nie zostało jeszcze zweryfikowane przez UM – liczą się wartości z formularza.")
+        else:
+            powody.append(
+                f"Niezweryfikowane przez UM ({len(unverified)}): {', '.join(unverified)} – liczy się wartość z formularza."
+            )
+    return ChecklistResult(partnership.id, status, kryteria, osi, tuple(powody))
+
+
+def _crit(c: CriterionResult) -> str:
+    return f"{c.id} {c.nazwa}"
