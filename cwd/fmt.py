@@ -1,9 +1,9 @@
 """Polish number and date formats (Babel), for the UI, the command line and the exports."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
 LOCALE = "pl_PL"
@@ -43,6 +43,15 @@ def fmt_date_long(value: date) -> str:
 
 
 def fmt_datetime(value: datetime | None) -> str:
+    """dd.mm.yyyy hh:mm; a time-zone-aware moment (the store keeps UTC) is shown in Warsaw time."""
     if value is None:
         return "—"
-    return format_datetime(value, format="dd.MM.y HH:mm", locale=LOCALE)
+    suffix = ""
+    if value.tzinfo is not None:
+        try:
+            from zoneinfo import ZoneInfo
+
+            value = value.astimezone(ZoneInfo("Europe/Warsaw"))
+        except Exception:  # no time zone database on this machine: say it is UTC
+            value, suffix = value.astimezone(timezone.utc), " UTC"
+    return value.strftime("%d.%m.%Y %H:%M") + suffix

@@ -51,7 +51,6 @@ DEFAULT_DATABASE_PATH = ROOT / "var" / "cwd.sqlite"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 MAX_ASSESSOR_LENGTH = 200
 MAX_PARTNERSHIP_ID_LENGTH = 200
-DISPLAY_TIMEZONE = "Europe/Warsaw"
 
 
 # --- schema ------------------------------------------------------------------------------------
@@ -168,12 +167,7 @@ class ConflictError(Exception):
 def _display_time(moment: datetime) -> str:
     from cwd.fmt import fmt_datetime
 
-    try:
-        from zoneinfo import ZoneInfo
-
-        return fmt_datetime(moment.astimezone(ZoneInfo(DISPLAY_TIMEZONE)))
-    except Exception:  # no time zone database on this machine: say it is UTC
-        return fmt_datetime(moment.astimezone(timezone.utc)) + " UTC"
+    return fmt_datetime(moment)  # Warsaw time
 
 
 def conflict_message(current: Assessment) -> str:
