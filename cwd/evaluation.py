@@ -103,3 +103,13 @@ def results_frame(results: Sequence[PartnershipResult], register: Register) -> p
         "id", "nazwa", "lider", "liczba_jst", "liczba_gmin", "ludnosc", "zmiana_ludnosci",
         "powierzchnia_km2", "osi", "osi_trasy", "udzial_osi", "status", "spelnione", "wspolne_z", "powody",
     ])
+
+
+def scenario_frame(
+    partnerships: Sequence[Partnership],
+    register: Register,
+    ctx: OsiContext,
+    verified: Mapping[str, Mapping[str, Value]] | None = None,
+) -> pd.DataFrame:
+    """The candidates frame for one set of OSI settings (used by the sensitivity view)."""
+    return results_frame(evaluate_all(partnerships, register, ctx, verified), register)

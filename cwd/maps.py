@@ -283,6 +283,26 @@ map.on('overlayadd', function() {
 """
 
 
+# In Streamlit the map's frame is sized after the first fitBounds, which then fits a tiny box:
+# fit again whenever the container is resized, until the user pans or zooms by hand.
+_REFIT_JS = """
+var bounds = L.latLngBounds(%s), moved = false, el = map.getContainer();
+map.attributionControl.setPrefix('Leaflet'); map.attributionControl.addAttribution('Granice: GUGiK PRG');
+['mousedown', 'wheel', 'touchstart', 'keydown'].forEach(function(ev) {
+  el.addEventListener(ev, function() { moved = true; }, {passive: true});
+});
+if (window.ResizeObserver) {
+  new ResizeObserver(function() {
+    map.invalidateSize();
+    if (moved) { return; }
+    // keep the voivodeship clear of the legend (bottom-left) when there is room beside it
+    var lg = el.querySelector('.cwd-legend'), pad = lg && el.clientWidth > 2.2 * lg.offsetWidth ? lg.offsetWidth + 16 : 8;
+    map.fitBounds(bounds, {animate: false, paddingTopLeft: [pad, 8], paddingBottomRight: [8, 8]});
+  }).observe(el);
+}
+"""
+
+
 def _css_js(css: str) -> str:
     return f"var s = document.createElement('style'); s.textContent = {_js(css)}; document.head.appendChild(s);"
 
@@ -399,7 +419,7 @@ def build_map(
     minx, miny, maxx, maxy = gminy_display.total_bounds
 
     m = folium.Map(
-        location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=8, tiles=None,
+        location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=8, tiles=None, zoom_snap=0.25,
         min_zoom=5,
     )
     if asset_base_url is not None:
@@ -586,6 +606,7 @@ def build_map(
     _ScriptControl(_FRONT_JS).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
+    _ScriptControl(_REFIT_JS % _js([[miny, minx], [maxy, maxx]])).add_to(m)
     return m
 
 

@@ -1,0 +1,86 @@
+"""The map component: the folium map built once per distinct content, shown with streamlit-folium.
+
+Only the clicked feature comes back from the browser (returned_objects), so panning and zooming
+do not rerun the page.
+"""
+from __future__ import annotations
+
+import copy
+import hashlib
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from cwd import mapdata
+from cwd.ui import loaders
+from cwd.ui.assets import asset_base_url, ensure_leaflet_assets
+from cwd.ui.state import AppState
+
+MAP_KEY = "mapa_glowna"
+
+
+def _digest(*parts) -> str:
+    h = hashlib.sha1()
+    for part in parts:
+        if isinstance(part, pd.DataFrame):
+            h.update(pd.util.hash_pandas_object(part, index=True).to_numpy().tobytes())
+            h.update(repr(list(part.columns)).encode())
+        else:
+            h.update(repr(part).encode())
+    return h.hexdigest()
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _areas(shapes_dir: str | None, key: tuple):
+    from cwd.geo import dissolve_areas
+
+    gminy, _ = loaders.display_layers(shapes_dir)
+    return dissolve_areas(gminy, dict(key))
+
+
+@st.cache_resource(show_spinner="Rysowanie mapy…", max_entries=32)
+def _build(_digest_key: str, shapes_dir: str | None, _inputs: dict):
+    """Built once per distinct content (the digest); the underscore arguments are not hashed."""
+    from cwd.maps import build_map
+
+    gminy, powiaty = loaders.display_layers(shapes_dir)
+    return build_map(gminy, powiaty, **_inputs)
+
+
+def map_spec(state: AppState, results=None, *, title: str | None = None, show_mstfsg: bool = False) -> dict:
+    """Everything the map shows, and a digest of it (the cache key)."""
+    results = state.visible if results is None else results
+    shapes_dir = str(state.operator.shapes_dir) if state.operator.shapes_dir else None
+    areas_key = tuple((r.id, tuple(r.gminy)) for r in results)
+    inputs = dict(
+        gmina_info=mapdata.gmina_info(state.register, state.statuses, results, state.visible_gminas),
+        partnership_areas=_areas(shapes_dir, areas_key) if results else None,
+        partnership_info=mapdata.partnership_info(results) if results else None,
+        towns=mapdata.towns_frame(state.register, state.ctx),
+        mstfsg=mapdata.mstfsg_frame(state.register),
+        basemap=state.basemap,
+        show_mstfsg=show_mstfsg,
+        title=title,
+        asset_base_url=asset_base_url(st.get_option("server.baseUrlPath") or ""),
+    )
+    # What identifies the drawn content: areas are named by their gminas, frames by their values.
+    digest = _digest(shapes_dir, areas_key, *(inputs[k] if isinstance(inputs[k], pd.DataFrame) else inputs[k]
+                                               for k in sorted(inputs) if k != "partnership_areas"))
+    return {"digest": digest, "shapes_dir": shapes_dir, "inputs": inputs}
+
+
+def get_map(spec: dict):
+    """A fresh copy of the cached map: st_folium renames the elements of the map it is given, and a
+    map processed twice references layer variables that no longer exist (blank map)."""
+    return copy.deepcopy(_build(spec["digest"], spec["shapes_dir"], spec["inputs"]))
+
+
+def show_map(spec: dict, height: int = 640) -> dict | None:
+    """Draw the map; return the clicked feature's properties (or None)."""
+    ensure_leaflet_assets()
+    m = get_map(spec)
+    out = st_folium(m, key=MAP_KEY, height=height, use_container_width=True,
+                    returned_objects=["last_active_drawing"], render=False)
+    drawing = (out or {}).get("last_active_drawing") or {}
+    return drawing.get("properties") or None

@@ -1,0 +1,83 @@
+"""Kandydaci: all partnerships with their indicators; compare 2–5 side by side."""
+import pandas as pd
+import streamlit as st
+
+from cwd.charts import indicators_figure, outline_figure
+from cwd.evaluation import results_frame
+from cwd.maps import partnership_colors
+from cwd.register import CRITERIA_IDS
+from cwd.ui import loaders
+from cwd.ui.chrome import example_notice
+from cwd.ui.state import app_state
+from cwd.ui.text import md
+
+state = app_state()
+st.title("Kandydaci")
+example_notice(state)
+if state.filters.active:
+    st.caption(f"Filtry panelu bocznego: pokazano {len(state.visible)} z {len(state.results)} partnerstw.")
+
+frame = results_frame(state.visible, state.register)
+if frame.empty:
+    st.info("Brak partnerstw spełniających filtry.")
+    st.stop()
+
+table = frame.assign(
+    zmiana_ludnosci=frame["zmiana_ludnosci"] * 100,
+    udzial_osi=frame["udzial_osi"] * 100,
+)
+st.dataframe(
+    table[["id", "nazwa", "liczba_jst", "ludnosc", "zmiana_ludnosci", "powierzchnia_km2", "osi", "osi_trasy",
+           "udzial_osi", "status", "spelnione", "wspolne_z"]],
+    hide_index=True, width="stretch",
+    column_config={
+        "id": "Id", "nazwa": st.column_config.TextColumn("Partnerstwo", width="medium"),
+        "liczba_jst": st.column_config.NumberColumn("JST", help="liczba JST (gminy i powiaty)"),
+        "ludnosc": st.column_config.NumberColumn("Ludność 31.12.2023", format="localized"),
+        "zmiana_ludnosci": st.column_config.NumberColumn("Zmiana ludności 2018→2023 [%]", format="%.1f"),
+        "powierzchnia_km2": st.column_config.NumberColumn("Powierzchnia [km²]", format="localized"),
+        "osi": "Obszar (OSI)", "osi_trasy": "Trasa OSI",
+        "udzial_osi": st.column_config.NumberColumn("Gminy w OSI [%]", format="%.0f"),
+        "status": "Status", "spelnione": st.column_config.NumberColumn("Kryteria = 1", help="z 11"),
+        "wspolne_z": "Wspólne gminy z",
+    },
+)
+st.caption("Ludność i powierzchnia: GUS, stan 31.12.2023 (zmiana względem 31.12.2018). "
+           "Ludność obszaru = suma gmin obszaru (gminy członkowskie i gminy powiatów członkowskich).")
+
+st.subheader("Porównanie")
+ids = list(frame["id"])
+names = dict(zip(frame["id"], frame["nazwa"]))
+default = [i for i in st.session_state.get("w_porownanie", ids[:3]) if i in ids]
+chosen = st.multiselect("Wybierz 2–5 partnerstw", ids, default=default, max_selections=5,
+                        format_func=lambda i: f"{i} – {names[i]}", key="w_porownanie")
+if len(chosen) < 2:
+    st.info("Wybierz co najmniej dwa partnerstwa, aby je porównać.")
+    st.stop()
+
+picked = [state.result(i) for i in chosen]
+colors = partnership_colors(r.id for r in state.results)
+
+SYMBOL = {1: "✅ 1", 0: "❌ 0", None: "⬜ brak"}
+matrix = {}
+for r in picked:
+    col = {}
+    for k in r.checklist.kryteria:
+        verified = "" if k.zweryfikowana is None else f" → UM: {SYMBOL[k.zweryfikowana]}"
+        col[f"{k.id} {k.nazwa}"] = f"{SYMBOL[k.wartosc]}  (dekl. {SYMBOL[k.deklarowana].split()[-1]}{verified})"
+    col["Status"] = r.checklist.status
+    matrix[f"{r.id} – {r.partnership.nazwa}"] = col
+st.markdown("**Kryteria** – wartość przyjęta (weryfikacja UM wygrywa z deklaracją); ✅ 1, ❌ 0, ⬜ brak odpowiedzi")
+st.dataframe(pd.DataFrame(matrix), width="stretch", height=35 * 13 + 3)
+
+rows = frame.set_index("id").loc[chosen].reset_index().to_dict("records")
+st.plotly_chart(indicators_figure(rows, colors), width="stretch", config={"displaylogo": False})
+
+gminy, _ = loaders.display_layers(str(state.operator.shapes_dir) if state.operator.shapes_dir else None)
+if gminy is not None:
+    cols = st.columns(len(picked))
+    for col, r in zip(cols, picked):
+        with col:
+            st.markdown(f"**{md(r.id)} – {md(r.partnership.nazwa)}**")
+            st.plotly_chart(outline_figure(gminy, r.gminy, colors[r.id]), width="stretch",
+                            config={"displayModeBar": False, "staticPlot": True}, key=f"mini_{r.id}")
