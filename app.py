@@ -1,7 +1,7 @@
 """Router only: page list, the shared sidebar, then the chosen page. No rule is decided here."""
 import streamlit as st
 
-from cwd.ui.chrome import apply_chrome
+from cwd.ui.chrome import apply_chrome, guarded
 from cwd.ui.state import build_state
 
 st.set_page_config(page_title="CWD – wybór partnerstw JST (woj. podlaskie)", page_icon="🗺️", layout="wide")
@@ -14,6 +14,6 @@ pages = [
     st.Page("pages/dane.py", title="Dane", url_path="dane", icon=":material/database:"),
 ]
 page = st.navigation(pages)
-state = build_state()
-apply_chrome(state)
-page.run()
+with guarded():
+    apply_chrome(build_state())
+    page.run()

@@ -26,9 +26,9 @@ STATUS_RANK = {SPELNIA: 0, NIEKOMPLETNA: 1, NIE_SPELNIA: 2}
 
 @dataclass(frozen=True)
 class Weights:
-    ludnosc: float = 1.0
-    liczba_jst: float = 0.5
-    udzial_osi: float = 1.0
+    ludnosc: float = 2.0
+    liczba_jst: float = 1.0
+    udzial_osi: float = 2.0
 
     def as_array(self) -> np.ndarray:
         return np.array([getattr(self, k) for k in TIE_BREAKERS], dtype=float)

@@ -59,22 +59,23 @@ if problems:
     n_err = int((report["waga"] == "błąd").sum())
     st.write(f"Błędy: **{n_err}**, ostrzeżenia: **{len(report) - n_err}**. "
              "Partnerstwo z błędem nie jest oceniane; ostrzeżenia nie blokują oceny.")
-    st.dataframe(
-        report[["waga", "plik", "wiersz", "kolumna", "id_partnerstwa", "komunikat"]],
-        hide_index=True, width="stretch",
-        column_config={
-            "waga": "Rodzaj", "plik": "Plik", "wiersz": st.column_config.NumberColumn("Wiersz", format="%d"),
-            "kolumna": "Kolumna", "id_partnerstwa": "Partnerstwo", "komunikat": st.column_config.TextColumn("Komunikat", width="large"),
-        },
-    )
+    report = report[["waga", "plik", "wiersz", "kolumna", "id_partnerstwa", "komunikat"]].rename(columns={
+        "waga": "Rodzaj", "plik": "Plik", "wiersz": "Wiersz", "kolumna": "Kolumna",
+        "id_partnerstwa": "Partnerstwo", "komunikat": "Komunikat"})
+    report["Wiersz"] = report["Wiersz"].map(lambda v: "" if pd.isna(v) else str(int(v)))
+    report = report.fillna("")
+    # A static table wraps long messages; a very long report scrolls in a data grid instead.
+    if len(report) <= 60:
+        st.table(report.set_index("Rodzaj"))
+    else:
+        st.dataframe(report, hide_index=True, width="stretch")
 else:
     st.success("Brak błędów i ostrzeżeń.")
 
 st.subheader("Źródła danych")
-sources = pd.read_csv(DATA_DIR / "zrodla.csv", dtype=str).fillna("")
-st.dataframe(sources, hide_index=True, width="stretch", column_config={
-    "plik": "Plik", "opis": "Zawartość", "zrodlo": "Źródło", "data_referencyjna": "Stan na", "uwagi": "Uwagi",
-})
+sources = pd.read_csv(DATA_DIR / "zrodla.csv", dtype=str).fillna("").rename(columns={
+    "plik": "Plik", "opis": "Zawartość", "zrodlo": "Źródło", "data_referencyjna": "Stan na", "uwagi": "Uwagi"})
+st.table(sources.set_index("Plik"))
 st.caption("Granice gmin i powiatów: Źródło: GUGiK, Państwowy Rejestr Granic (PRG), stan 2020 – "
            + (f"wczytane z {state.operator.shapes_dir}" if state.operator.shapes_dir else "folder shapes/ lub ../shared/geo")
            + ".")

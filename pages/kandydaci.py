@@ -1,15 +1,14 @@
 """Kandydaci: all partnerships with their indicators; compare 2–5 side by side."""
-import pandas as pd
 import streamlit as st
 
 from cwd.charts import indicators_figure, outline_figure
 from cwd.evaluation import results_frame
 from cwd.maps import partnership_colors
-from cwd.register import CRITERIA_IDS
 from cwd.ui import loaders
 from cwd.ui.chrome import example_notice
 from cwd.ui.state import app_state
 from cwd.ui.text import md
+from cwd.ui.widgets import criteria_matrix, status_badge
 
 state = app_state()
 st.title("Kandydaci")
@@ -22,9 +21,11 @@ if frame.empty:
     st.info("Brak partnerstw spełniających filtry.")
     st.stop()
 
+# Rounded here, shown with the reader's locale ("localized": 53 406, -6,7 in a Polish browser).
 table = frame.assign(
-    zmiana_ludnosci=frame["zmiana_ludnosci"] * 100,
-    udzial_osi=frame["udzial_osi"] * 100,
+    zmiana_ludnosci=(frame["zmiana_ludnosci"] * 100).round(1),
+    udzial_osi=(frame["udzial_osi"] * 100).round(0),
+    powierzchnia_km2=frame["powierzchnia_km2"].round(0),
 )
 st.dataframe(
     table[["id", "nazwa", "liczba_jst", "ludnosc", "zmiana_ludnosci", "powierzchnia_km2", "osi", "osi_trasy",
@@ -34,10 +35,10 @@ st.dataframe(
         "id": "Id", "nazwa": st.column_config.TextColumn("Partnerstwo", width="medium"),
         "liczba_jst": st.column_config.NumberColumn("JST", help="liczba JST (gminy i powiaty)"),
         "ludnosc": st.column_config.NumberColumn("Ludność 31.12.2023", format="localized"),
-        "zmiana_ludnosci": st.column_config.NumberColumn("Zmiana ludności 2018→2023 [%]", format="%.1f"),
+        "zmiana_ludnosci": st.column_config.NumberColumn("Zmiana ludności 2018→2023 [%]", format="localized"),
         "powierzchnia_km2": st.column_config.NumberColumn("Powierzchnia [km²]", format="localized"),
         "osi": "Obszar (OSI)", "osi_trasy": "Trasa OSI",
-        "udzial_osi": st.column_config.NumberColumn("Gminy w OSI [%]", format="%.0f"),
+        "udzial_osi": st.column_config.NumberColumn("Gminy w OSI [%]", format="localized"),
         "status": "Status", "spelnione": st.column_config.NumberColumn("Kryteria = 1", help="z 11"),
         "wspolne_z": "Wspólne gminy z",
     },
@@ -50,7 +51,8 @@ ids = list(frame["id"])
 names = dict(zip(frame["id"], frame["nazwa"]))
 default = [i for i in st.session_state.get("w_porownanie", ids[:3]) if i in ids]
 chosen = st.multiselect("Wybierz 2–5 partnerstw", ids, default=default, max_selections=5,
-                        format_func=lambda i: f"{i} – {names[i]}", key="w_porownanie")
+                        format_func=lambda i: f"{i} – {names[i]}", key="w_porownanie",
+                        placeholder="wybierz partnerstwa…")
 if len(chosen) < 2:
     st.info("Wybierz co najmniej dwa partnerstwa, aby je porównać.")
     st.stop()
@@ -58,17 +60,10 @@ if len(chosen) < 2:
 picked = [state.result(i) for i in chosen]
 colors = partnership_colors(r.id for r in state.results)
 
-SYMBOL = {1: "✅ 1", 0: "❌ 0", None: "⬜ brak"}
-matrix = {}
-for r in picked:
-    col = {}
-    for k in r.checklist.kryteria:
-        verified = "" if k.zweryfikowana is None else f" → UM: {SYMBOL[k.zweryfikowana]}"
-        col[f"{k.id} {k.nazwa}"] = f"{SYMBOL[k.wartosc]}  (dekl. {SYMBOL[k.deklarowana].split()[-1]}{verified})"
-    col["Status"] = r.checklist.status
-    matrix[f"{r.id} – {r.partnership.nazwa}"] = col
-st.markdown("**Kryteria** – wartość przyjęta (weryfikacja UM wygrywa z deklaracją); ✅ 1, ❌ 0, ⬜ brak odpowiedzi")
-st.dataframe(pd.DataFrame(matrix), width="stretch", height=35 * 13 + 3)
+st.markdown("**Kryteria** – wartość przyjęta (weryfikacja UM wygrywa z deklaracją): "
+            "zielone 1, czerwone 0, szare – brak odpowiedzi.")
+st.dataframe(criteria_matrix(picked), width="stretch", height=35 * 12 + 3)
+st.markdown("**Status:** " + " · ".join(f"{md(r.id)} {status_badge(r.checklist.status)}" for r in picked))
 
 rows = frame.set_index("id").loc[chosen].reset_index().to_dict("records")
 st.plotly_chart(indicators_figure(rows, colors), width="stretch", config={"displaylogo": False})

@@ -6,7 +6,7 @@ from cwd.ui.chrome import example_notice
 from cwd.ui.mapview import map_spec, show_map
 from cwd.ui.state import app_state
 from cwd.ui.text import md
-from cwd.ui.widgets import STATUS_ICONS
+from cwd.ui.widgets import status_badge
 
 state = app_state()
 ref = fmt_date(state.osi_settings.data_ludnosci)
@@ -58,8 +58,8 @@ if panel is not None:
                 if r is None:
                     continue
                 c = r.checklist
-                st.markdown(f"##### {STATUS_ICONS.get(c.status, '')} {md(r.partnership.nazwa)}")
-                st.markdown(f"Status: **{c.status}** · kryteria = 1: {c.spelnione}/11  \n"
+                st.markdown(f"##### {md(r.partnership.nazwa)}")
+                st.markdown(f"{status_badge(c.status)} · kryteria = 1: {c.spelnione}/11  \n"
                             f"OSI: {md(r.osi.summary())}  \nLudność (31.12.2023): {fmt_int(r.ludnosc)}")
                 for reason in c.powody:
                     st.markdown(f"- {md(reason)}")

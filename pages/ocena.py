@@ -9,7 +9,7 @@ from cwd.ui import loaders
 from cwd.ui.chrome import example_notice
 from cwd.ui.state import app_state
 from cwd.ui.text import md
-from cwd.ui.widgets import STATUS_ICONS, VALUE_LABELS, pick_partnership, value_label
+from cwd.ui.widgets import status_badge, pick_partnership, value_label
 
 state = app_state()
 st.title("Ocena – lista sprawdzająca")
@@ -23,17 +23,22 @@ p = result.partnership
 store = loaders.store()
 saved = store.get(pid)
 
+# Selectbox options are strings: a None value would show as an empty (unselected) box.
+TO_OPTION = {None: "brak", 1: "1", 0: "0"}
+FROM_OPTION = {v: k for k, v in TO_OPTION.items()}
+OPTION_LABELS = {"brak": "—", "1": "1 – tak", "0": "0 – nie"}
+
 # The version the user started editing from: a save against it is refused if someone saved since.
 base_key = f"oc_base_{pid}"
 if base_key not in st.session_state or st.session_state.pop(f"oc_reload_{pid}", False):
     st.session_state[base_key] = saved.version
     for c in CRITERIA_IDS:
-        st.session_state[f"oc_{pid}_{c}_v"] = saved.values.get(c)
+        st.session_state[f"oc_{pid}_{c}_v"] = TO_OPTION[saved.values.get(c)]
         st.session_state[f"oc_{pid}_{c}_k"] = saved.comments.get(c, "")
     st.session_state[f"oc_{pid}_who"] = saved.assessor or st.session_state.get("oc_last_assessor", "")
 
 c = result.checklist
-st.markdown(f"### {STATUS_ICONS.get(c.status, '')} {md(p.nazwa)} — status: **{c.status}**")
+st.markdown(f"### {md(p.nazwa)} {status_badge(c.status)}")
 st.caption(f"Lider: {md(state.register.label(p.lider))} · JST: {len(p.czlonkowie)} · "
            f"data zgłoszenia: {fmt_date(p.data_zgloszenia)} · koordynator: {md(p.koordynator or '—')}")
 for reason in c.powody:
@@ -43,7 +48,6 @@ if msg := st.session_state.pop(f"oc_flash_{pid}", None):
     kind, text = msg
     getattr(st, kind)(text)
 
-OPTIONS = [None, 1, 0]
 CONTEXT = {
     "I.1": ("Kwalifikowalność obszaru (OSI)", f"**{result.osi.werdykt}**  \n" + "  \n".join(md(x) for x in result.osi.powody)),
     "II.1": ("Pomysł na współpracę (z formularza)", md(p.pomysl or "—")),
@@ -59,8 +63,8 @@ with st.form(f"ocena_{pid}"):
         row = st.columns([4, 1.3, 1.6, 3])
         row[0].markdown(f"**{k.id}** {k.nazwa}")
         row[1].markdown(value_label(k.deklarowana))
-        row[2].selectbox(f"Weryfikacja {k.id}", OPTIONS, key=f"oc_{pid}_{k.id}_v", label_visibility="collapsed",
-                         format_func=lambda v: "— nie zweryfikowano" if v is None else VALUE_LABELS[v])
+        row[2].selectbox(f"Weryfikacja {k.id}", list(OPTION_LABELS), key=f"oc_{pid}_{k.id}_v",
+                         label_visibility="collapsed", format_func=OPTION_LABELS.get)
         row[3].text_input(f"Komentarz {k.id}", key=f"oc_{pid}_{k.id}_k", label_visibility="collapsed",
                           placeholder="uzasadnienie, np. numer uchwały")
         if k.id in CONTEXT:
@@ -71,7 +75,7 @@ with st.form(f"ocena_{pid}"):
     submitted = st.form_submit_button("Zapisz ocenę", type="primary")
 
 if submitted:
-    values = {k: st.session_state[f"oc_{pid}_{k}_v"] for k in CRITERIA_IDS}
+    values = {k: FROM_OPTION[st.session_state[f"oc_{pid}_{k}_v"]] for k in CRITERIA_IDS}
     comments = {k: st.session_state[f"oc_{pid}_{k}_k"].strip() for k in CRITERIA_IDS}
     try:
         new = store.save(pid, values, comments, who.strip(), expected_version=st.session_state[base_key])

@@ -35,21 +35,22 @@ st.markdown("Kolejność: najpierw status (**spełnia** → niekompletna → nie
 defaults = Weights()
 wcols = st.columns(len(TIE_BREAKERS))
 weights = Weights(**{
-    key: wcols[i].slider(f"Waga: {label}", 0.0, 3.0, float(getattr(defaults, key)), 0.1, key=f"w_waga_{key}")
+    key: wcols[i].slider(f"Waga: {label}", 0, 10, int(getattr(defaults, key)), 1, key=f"w_waga_{key}")
     for i, (key, label) in enumerate(TIE_BREAKERS.items())
 })
 ranked = rank(frame, weights)
 proposal = suggested(ranked)
+ranked = ranked.round({"pkt_ludnosc": 2, "pkt_liczba_jst": 2, "pkt_udzial_osi": 2, "punkty": 2})
 view = ranked[["miejsce", "id", "nazwa", "status", "spelnione", "ludnosc", "liczba_jst", "udzial_osi",
                "pkt_ludnosc", "pkt_liczba_jst", "pkt_udzial_osi", "punkty"]].assign(udzial_osi=ranked["udzial_osi"] * 100)
 st.dataframe(view, hide_index=True, width="stretch", column_config={
     "miejsce": "Miejsce", "id": "Id", "nazwa": "Partnerstwo", "status": "Status",
     "spelnione": "Kryteria = 1", "ludnosc": st.column_config.NumberColumn("Ludność 31.12.2023", format="localized"),
     "liczba_jst": "JST", "udzial_osi": st.column_config.NumberColumn("Gminy w OSI [%]", format="%.0f"),
-    "pkt_ludnosc": st.column_config.NumberColumn("pkt ludność", format="%.2f"),
-    "pkt_liczba_jst": st.column_config.NumberColumn("pkt JST", format="%.2f"),
-    "pkt_udzial_osi": st.column_config.NumberColumn("pkt OSI", format="%.2f"),
-    "punkty": st.column_config.NumberColumn("Punkty razem", format="%.2f"),
+    "pkt_ludnosc": st.column_config.NumberColumn("pkt ludność", format="localized"),
+    "pkt_liczba_jst": st.column_config.NumberColumn("pkt JST", format="localized"),
+    "pkt_udzial_osi": st.column_config.NumberColumn("pkt OSI", format="localized"),
+    "punkty": st.column_config.NumberColumn("Punkty razem", format="localized"),
 })
 if proposal:
     st.success("Propozycja (pierwsze partnerstwa o statusie „spełnia”): "
@@ -65,7 +66,7 @@ with st.expander("Wrażliwość pierwszej trójki na wagi i próg ludności", ex
     steps = c2.number_input("Liczba wartości progu", 2, 11, 5, key="w_sens_kroki")
     samples = c3.number_input("Losowań wag na próg", 10, 1000, 200, 10, key="w_sens_n")
     wr = st.columns(len(TIE_BREAKERS))
-    ranges = {key: wr[i].slider(f"Zakres wagi: {label}", 0.0, 3.0, (0.0, 2.0), 0.1, key=f"w_sens_{key}")
+    ranges = {key: wr[i].slider(f"Zakres wagi: {label}", 0, 10, (0, 4), 1, key=f"w_sens_{key}")
               for i, (key, label) in enumerate(TIE_BREAKERS.items())}
     thresholds = sorted({int(round(lo + (hi - lo) * k / (steps - 1), -2)) for k in range(int(steps))})
     adjacency = loaders.adjacency(str(state.operator.shapes_dir) if state.operator.shapes_dir else None)
@@ -84,7 +85,7 @@ with st.expander("Wrażliwość pierwszej trójki na wagi i próg ludności", ex
 st.subheader("Decyzja UM")
 chosen = st.multiselect(f"Wybrane partnerstwa (najwyżej {MAX_SELECTED})", list(frame["id"]),
                         max_selections=MAX_SELECTED, format_func=lambda i: f"{i} – {names[i]} ({statuses[i]})",
-                        key="w_wybrane")
+                        key="w_wybrane", placeholder="wybierz partnerstwa…")
 justifications = {}
 for pid in chosen:
     justifications[pid] = st.text_area(f"Uzasadnienie wyboru: {pid} – {names[pid]}", key=f"w_uzas_{pid}",

@@ -56,7 +56,19 @@ class AppState:
 
 def app_state() -> AppState:
     """The state computed by app.py in this run (pages call this)."""
+    if "_app_state" not in st.session_state:
+        _rerun_through_router()
     return st.session_state["_app_state"]
+
+
+def _rerun_through_router() -> None:
+    """A fresh server whose first request is a page URL (e.g. /ocena) runs that page directly:
+    Streamlit's legacy `pages/` mode stays on until the router has called st.navigation once.
+    Switch it off and rerun, so app.py (router and sidebar) runs first."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    st.rerun()
 
 
 # --- query parameters ---------------------------------------------------------------------

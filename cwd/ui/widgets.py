@@ -7,7 +7,13 @@ from cwd.model import Value
 from cwd.ui.state import AppState
 
 VALUE_LABELS = {1: "1 – tak", 0: "0 – nie", None: "— brak"}
-STATUS_ICONS = {"spełnia": "🟢", "niekompletna": "🟡", "nie spełnia": "🔴"}
+# Streamlit's coloured badges (no emoji: screenshots must not depend on an emoji font).
+STATUS_COLORS = {"spełnia": "green", "niekompletna": "orange", "nie spełnia": "red"}
+VALUE_COLORS = {1: "#d8f0dc", 0: "#f9d6d5", None: "#ececec"}  # cell backgrounds: 1, 0, missing
+
+
+def status_badge(status: str) -> str:
+    return f":{STATUS_COLORS.get(status, 'gray')}-badge[{status}]"
 
 
 def value_label(v: Value) -> str:
@@ -25,7 +31,30 @@ def pick_partnership(state: AppState, label: str = "Partnerstwo", key: str = "w_
         st.session_state[key] = wanted if wanted in ids else ids[0]
     names = {r.id: r.partnership.nazwa for r in state.results}
     pid = st.selectbox(label, ids, key=key,
-                       format_func=lambda i: f"{i} – {names[i]} {STATUS_ICONS.get(state.result(i).checklist.status, '')}")
+                       format_func=lambda i: f"{i} – {names[i]} ({state.result(i).checklist.status})")
     if st.query_params.get("p") != pid:
         st.query_params["p"] = pid
     return pid
+
+
+def criteria_matrix(results):
+    """Criteria × partnerships, coloured so 1, 0 and missing differ at a glance (a pandas Styler).
+
+    Each cell: the value that counts, then the declared one and, when recorded, UM's verified one."""
+    import pandas as pd
+
+    short = {1: "1", 0: "0", None: "brak"}
+    cells, values = {}, {}
+    for r in results:
+        col = f"{r.id} – {r.partnership.nazwa}"
+        cells[col], values[col] = {}, {}
+        for k in r.checklist.kryteria:
+            row = f"{k.id} {k.nazwa}"
+            text = f"{short[k.wartosc]}   (deklaracja: {short[k.deklarowana]}"
+            text += f"; UM: {short[k.zweryfikowana]})" if k.zweryfikowana is not None else ")"
+            cells[col][row], values[col][row] = text, k.wartosc
+    frame, raw = pd.DataFrame(cells), pd.DataFrame(values)
+    return frame.style.apply(
+        lambda column: [f"background-color: {VALUE_COLORS[None if pd.isna(v) else int(v)]}" for v in raw[column.name]],
+        axis=0,
+    )
