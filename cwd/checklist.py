@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cwd.model import Partnership, Value
 from cwd.osi import KWALIFIKUJE, NIE_KWALIFIKUJE, OsiVerdict
@@ -14,6 +15,7 @@ NIEKOMPLETNA = "niekompletna"
 STATUSES = (SPELNIA, NIEKOMPLETNA, NIE_SPELNIA)
 
 
+@lru_cache(maxsize=1)
 def criterion_names() -> dict[str, str]:
     return dict(zip(load_criteria()["id"], load_criteria()["nazwa"]))
 

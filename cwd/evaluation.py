@@ -54,7 +54,8 @@ def evaluate_all(
     for pid, gminas in areas.items():
         for g in gminas:
             claims.setdefault(g, []).append(pid)
-    gminy = register.gminy
+    pop_now, pop_before = register.gmina_values(POP_NOW), register.gmina_values(POP_BEFORE)
+    area_km2 = register.gmina_values("powierzchnia_km2")
     out = []
     for p in partnerships:
         area = areas[p.id]
@@ -69,9 +70,9 @@ def evaluate_all(
             gminy=area,
             osi=verdict,
             checklist=evaluate(p, verdict, verified.get(p.id), comments.get(p.id)),
-            ludnosc=int(gminy.loc[list(area), POP_NOW].sum()) if area else 0,
-            ludnosc_2018=int(gminy.loc[list(area), POP_BEFORE].sum()) if area else 0,
-            powierzchnia_km2=float(gminy.loc[list(area), "powierzchnia_km2"].sum()) if area else 0.0,
+            ludnosc=int(sum(pop_now[g] for g in area)),
+            ludnosc_2018=int(sum(pop_before[g] for g in area)),
+            powierzchnia_km2=float(sum(area_km2[g] for g in area)),
             wspolne_gminy={k: tuple(v) for k, v in shared.items()},
         ))
     return out
@@ -104,12 +105,3 @@ def results_frame(results: Sequence[PartnershipResult], register: Register) -> p
         "powierzchnia_km2", "osi", "osi_trasy", "udzial_osi", "status", "spelnione", "wspolne_z", "powody",
     ])
 
-
-def scenario_frame(
-    partnerships: Sequence[Partnership],
-    register: Register,
-    ctx: OsiContext,
-    verified: Mapping[str, Mapping[str, Value]] | None = None,
-) -> pd.DataFrame:
-    """The candidates frame for one set of OSI settings (used by the sensitivity view)."""
-    return results_frame(evaluate_all(partnerships, register, ctx, verified), register)

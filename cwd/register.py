@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -36,12 +36,41 @@ class Register:
     mstfsg: pd.DataFrame
     wojewodztwo: str = "20"
 
-    # --- lookups -----------------------------------------------------------
+    # --- lookups (plain dicts: pandas indexing per call is far too slow on a hot path) --------
+    @cached_property
+    def _gmina_codes(self) -> frozenset[str]:
+        return frozenset(self.gminy.index)
+
+    @cached_property
+    def _powiat_codes(self) -> frozenset[str]:
+        return frozenset(self.powiaty.index)
+
+    @cached_property
+    def _by_powiat(self) -> dict[str, tuple[str, ...]]:
+        out: dict[str, list[str]] = {}
+        for g, p in zip(self.gminy.index, self.gminy["powiat_teryt"]):
+            out.setdefault(p, []).append(g)
+        return {p: tuple(gs) for p, gs in out.items()}
+
+    @cached_property
+    def _labels(self) -> dict[str, str]:
+        labels = {g: f"{n} ({t})" for g, n, t in zip(self.gminy.index, self.gminy["nazwa"], self.gminy["rodzaj_opis"])}
+        for p, n in zip(self.powiaty.index, self.powiaty["nazwa"]):
+            labels[p] = f"{n} (miasto na prawach powiatu)" if p in CITY_POWIATS else f"Powiat {n}"
+        return labels
+
+    def gmina_values(self, column: str) -> dict[str, float]:
+        """A gmina column as a TERYT → value dict (cached per column)."""
+        cache = self.__dict__.setdefault("_column_cache", {})
+        if column not in cache:
+            cache[column] = dict(zip(self.gminy.index, self.gminy[column].tolist()))
+        return cache[column]
+
     def is_gmina(self, code: str) -> bool:
-        return code in self.gminy.index
+        return code in self._gmina_codes
 
     def is_powiat(self, code: str) -> bool:
-        return code in self.powiaty.index
+        return code in self._powiat_codes
 
     def knows(self, code: str) -> bool:
         return self.is_gmina(code) or self.is_powiat(code)
@@ -50,7 +79,7 @@ class Register:
         return code[:2] == self.wojewodztwo
 
     def gminy_powiatu(self, powiat: str) -> list[str]:
-        return list(self.gminy.index[self.gminy["powiat_teryt"] == powiat])
+        return list(self._by_powiat.get(powiat, ()))
 
     def area_gminas(self, members: list[str] | tuple[str, ...]) -> list[str]:
         """The register's gminas a set of members covers: member gminas plus all gminas of member powiats."""
@@ -72,13 +101,7 @@ class Register:
 
     def label(self, code: str) -> str:
         """Unambiguous Polish label: several urban and rural gminas share a name."""
-        if self.is_gmina(code):
-            return f"{self.gminy.at[code, 'nazwa']} ({self.gminy.at[code, 'rodzaj_opis']})"
-        if self.is_powiat(code):
-            if code in CITY_POWIATS:
-                return f"{self.powiaty.at[code, 'nazwa']} (miasto na prawach powiatu)"
-            return f"Powiat {self.powiaty.at[code, 'nazwa']}"
-        return f"{code} (spoza rejestru)"
+        return self._labels.get(code) or f"{code} (spoza rejestru)"
 
     def population_dates(self) -> dict[date, str]:
         return population_dates(self.gminy)

@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from cwd.charts import sensitivity_figure, timeline_figure
-from cwd.evaluation import results_frame, scenario_frame
+from cwd import bulk
+from cwd.evaluation import results_frame
 from cwd.fmt import fmt_date, fmt_date_long, fmt_int
 from cwd.osi import build_context
 from cwd.selection import TIE_BREAKERS, Weights, check_selection, rank, sensitivity, suggested
@@ -74,7 +75,7 @@ with st.expander("Wrażliwość pierwszej trójki na wagi i próg ludności", ex
 
     def frame_at(threshold: int) -> pd.DataFrame:
         ctx = build_context(state.register, replace(state.osi_settings, prog_ludnosci=threshold), adjacency, state.ctx.ztm)
-        return scenario_frame(state.forms.partnerships, state.register, ctx, verified)
+        return bulk.check(state.forms.partnerships, state.register, ctx, verified)
 
     sens = sensitivity(frame_at, thresholds, ranges, samples=int(samples))
     st.plotly_chart(sensitivity_figure(sens), width="stretch", config={"displaylogo": False})

@@ -1,0 +1,276 @@
+"""Real-browser tests: the running dashboard in Debian's Chromium, driven by Playwright (DESIGN §4).
+
+Two app servers are started once per session: one with the shipped example forms, one with forms whose
+partnership names are hostile (HTML, a spreadsheet formula). Chromium resolves no host but localhost,
+every request is recorded, and a test fails on any request that would leave the machine.
+
+Screenshots of every page (normal and presentation mode) go to artifacts/screenshots/ (git-ignored),
+and a screenshot is taken whenever a test fails, so a failed CI run can be inspected.
+
+Skipped when Chromium or Playwright is missing, unless CWD_REQUIRE_BROWSER=1 (CI): then it fails.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from browser_support import (
+    CHROMIUM, CHROMIUM_ARGS, FORMULA_NAME, MAP_SUMMARY_JS, PAGES, ROOT, XSS_NAME, Recorder,
+    hostile_forms_csv, map_frame, screenshot, start_server, wait_for_app, wait_healthy,
+)
+
+_missing = [what for what, ok in (
+    (str(CHROMIUM), CHROMIUM.exists()),
+    ("the playwright Python package", importlib.util.find_spec("playwright") is not None),
+) if not ok]
+if _missing:
+    if os.environ.get("CWD_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"CWD_REQUIRE_BROWSER=1 but {' and '.join(_missing)} is missing", pytrace=False)
+    pytest.skip(f"browser tests need {' and '.join(_missing)}", allow_module_level=True)
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+N_GMINY = 118  # gminas of the Podlaskie voivodeship
+APP_ERROR = "Wystąpił nieoczekiwany błąd"  # cwd.ui.chrome.guarded(): an exception caught by the app
+EXAMPLE_FORMS = ROOT / "data" / "formularze_przyklad.csv"
+HOSTILE_IDS = {"P01": XSS_NAME, "P02": FORMULA_NAME}
+MAP_TIMEOUT = 90_000  # ms; the first map of a cold server is built on request
+
+
+# --- fixtures ----------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory):
+    """Both app servers, started together (each with its own database)."""
+    tmp = tmp_path_factory.mktemp("browser")
+    forms = tmp / "formularze_wrogie.csv"
+    forms.write_text(hostile_forms_csv(EXAMPLE_FORMS, HOSTILE_IDS), encoding="utf-8")
+    started = {
+        "example": start_server("example", tmp / "example"),
+        "hostile": start_server("hostile", tmp / "hostile", {"CWD_FORMS": str(forms)}),
+    }
+    try:
+        for server in started.values():
+            wait_healthy(server)
+        yield started
+    finally:
+        for server in started.values():
+            server.stop()
+
+
+@pytest.fixture(scope="session")
+def example_app(servers):
+    return servers["example"]
+
+
+@pytest.fixture(scope="session")
+def hostile_app(servers):
+    return servers["hostile"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def session(browser, request):
+    """A fresh browser context (fresh Streamlit session), its recorder and one page.
+
+    On failure the page is saved as FAILED-<test>.png (the call phase is reported before teardown,
+    so a rise of session.testsfailed means this test failed)."""
+    context = browser.new_context(locale="pl-PL", viewport={"width": 1400, "height": 900})
+    context.set_default_timeout(MAP_TIMEOUT)
+    recorder = Recorder()
+    recorder.attach(context)
+    page = context.new_page()
+    failed_before = request.session.testsfailed
+    yield page, recorder
+    try:
+        if request.session.testsfailed > failed_before:
+            full_screenshot(page, "FAILED-" + re.sub(r"[^\w.-]+", "_", request.node.name))
+    finally:
+        context.close()
+
+
+# --- helpers -----------------------------------------------------------------------------------
+def page_name(path: str) -> str:
+    return path.strip("/") or "mapa"
+
+
+def open_page(page, server, path: str, title: str | None, query: str = "") -> None:
+    page.goto(server.url + path + query)
+    wait_for_app(page, title, timeout=MAP_TIMEOUT)
+
+
+def assert_no_errors(page, server, log_start: int) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0, "Streamlit shows an exception"
+    text = page.evaluate("() => document.body.innerText")
+    assert "Traceback" not in text
+    assert APP_ERROR not in text, "the app caught an unexpected error (see the server log)"
+    new_log = server.log_path.read_text(encoding="utf-8", errors="replace")[log_start:]
+    assert "Traceback" not in new_log, new_log[-3000:]
+
+
+def log_size(server) -> int:
+    return len(server.log_path.read_text(encoding="utf-8", errors="replace"))
+
+
+def full_screenshot(page, name: str) -> Path:
+    """Streamlit scrolls inside its main section, so the viewport is grown to the content first."""
+    size = page.viewport_size
+    height = page.evaluate("""() => {
+        const main = document.querySelector('[data-testid="stMain"]');
+        const side = document.querySelector('[data-testid="stSidebarContent"]');
+        return Math.max(main ? main.scrollHeight : 0, side ? side.scrollHeight : 0, window.innerHeight);
+    }""")
+    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 12_000)})
+    try:
+        page.wait_for_timeout(700)  # let the grown layout (charts, map iframe) repaint
+        return screenshot(page, name)
+    finally:
+        page.set_viewport_size(size)
+
+
+def img_x_count(frame) -> int:
+    return frame.evaluate("() => [...document.querySelectorAll('img')].filter(i => i.getAttribute('src') === 'x').length")
+
+
+def assert_no_img_x(page) -> None:
+    for frame in page.frames:
+        if frame.is_detached():
+            continue
+        assert img_x_count(frame) == 0, f"an <img src=x> was created in {frame.url}"
+
+
+def hover_area(page, frame, pid: str) -> bool:
+    """Move the real mouse onto the outline of partnership `pid` (areas take the mouse on their
+    outline only) until its tooltip opens; True when it did."""
+    iframe = page.locator("iframe[title*='streamlit_folium']").first
+    iframe.scroll_into_view_if_needed()
+    box = iframe.bounding_box()
+    points = frame.evaluate("""(pid) => {
+        const pts = [];
+        const rect = window.map.getContainer().getBoundingClientRect();
+        window.map.eachLayer(layer => {
+            const p = layer.feature && layer.feature.properties;
+            if (!p || p.partnerstwo_id !== pid || !layer.getLatLngs) return;
+            const flat = (ll) => Array.isArray(ll) ? ll.flatMap(flat) : [ll];
+            const all = flat(layer.getLatLngs());
+            const step = Math.max(1, Math.floor(all.length / 40));
+            for (let i = 0; i < all.length; i += step) {
+                const c = window.map.latLngToContainerPoint(all[i]);
+                pts.push([rect.left + c.x, rect.top + c.y]);
+            }
+        });
+        return pts;
+    }""", pid)
+    viewport = page.viewport_size
+    tooltip = frame.locator(".leaflet-tooltip")
+    for x, y in points:
+        px, py = box["x"] + x, box["y"] + y
+        if not (0 < px < viewport["width"] and 0 < py < viewport["height"]):
+            continue
+        page.mouse.move(px, py)
+        page.wait_for_timeout(150)
+        if tooltip.count() and "Partnerstwo" in tooltip.first.inner_text():
+            if XSS_NAME in tooltip.first.inner_text():
+                return True
+    return False
+
+
+# --- 1. every page loads, in Polish, offline ---------------------------------------------------
+@pytest.mark.parametrize("path,title", PAGES, ids=[page_name(p) for p, _ in PAGES])
+def test_page_loads_offline(example_app, session, path, title):
+    page, recorder = session
+    log_start = log_size(example_app)
+    open_page(page, example_app, path, title)
+    if path == "/":
+        map_frame(page, timeout=MAP_TIMEOUT)
+    assert page.locator("h1").filter(has_text=title).first.is_visible()
+    assert_no_errors(page, example_app, log_start)
+    full_screenshot(page, page_name(path))
+    assert recorder.external == [], f"requests to non-local hosts: {recorder.external}"
+
+
+@pytest.mark.parametrize("path,title", PAGES, ids=[page_name(p) for p, _ in PAGES])
+def test_presentation_mode(example_app, session, path, title):
+    page, recorder = session
+    log_start = log_size(example_app)
+    # The map page shows a long title in presentation mode; the others keep theirs.
+    open_page(page, example_app, path, None if path == "/" else title, "?prezentacja=1")
+    if path == "/":
+        page.locator("h1").filter(has_text="województwo podlaskie").first.wait_for(state="visible")
+        map_frame(page, timeout=MAP_TIMEOUT)
+    assert not page.locator('[data-testid="stSidebar"]').is_visible(), "presentation mode shows the sidebar"
+    assert_no_errors(page, example_app, log_start)
+    full_screenshot(page, f"{page_name(path)}-prezentacja")
+    assert recorder.external == [], f"requests to non-local hosts: {recorder.external}"
+
+
+# --- 2. the map draws offline ------------------------------------------------------------------
+def test_map_draws_all_gminas_and_areas_offline(example_app, session):
+    page, recorder = session
+    open_page(page, example_app, "/", "Mapa OSI i partnerstw")
+    frame = map_frame(page, timeout=MAP_TIMEOUT)
+    summary = frame.evaluate(MAP_SUMMARY_JS)
+    assert summary["leaflet"], "Leaflet (L) is not defined in the map frame"
+    assert summary["hasMap"], "no Leaflet map in the map frame"
+    assert len(summary["gminy"]) == N_GMINY, f"{len(summary['gminy'])} gminas drawn"
+    assert all(t.startswith("20") for t in summary["gminy"])  # Podlaskie's TERYT prefix
+    expected = {line.split(";", 1)[0] for line in EXAMPLE_FORMS.read_text(encoding="utf-8-sig").splitlines()[1:]
+                if line.strip()}
+    assert set(summary["partnerstwa"]) == expected
+    legend = frame.locator(".cwd-legend")
+    assert legend.get_by_text("Legenda").first.is_visible()
+    assert "Ziemia Wysokomazowiecka" in legend.inner_text()
+    # Leaflet's CSS is the app's own copy: the map pane is positioned (unstyled Leaflet is not).
+    assert frame.evaluate("() => getComputedStyle(document.querySelector('.leaflet-pane')).position") == "absolute"
+    assert recorder.external == [], f"requests to non-local hosts: {recorder.external}"
+    assert any("/app/static/vendor/leaflet/leaflet.js" in u for u in recorder.urls)
+
+
+# --- 3. names from forms stay text -------------------------------------------------------------
+def test_hostile_partnership_names_stay_text(hostile_app, session):
+    page, recorder = session
+    log_start = log_size(hostile_app)
+
+    # Map: drawn, name shown as text in the legend and the area's tooltip; a click opens the details.
+    open_page(page, hostile_app, "/", "Mapa OSI i partnerstw")
+    frame = map_frame(page, timeout=MAP_TIMEOUT)
+    summary = frame.evaluate(MAP_SUMMARY_JS)
+    assert len(summary["gminy"]) == N_GMINY
+    assert {"P01", "P02"} <= set(summary["partnerstwa"])
+    legend = frame.locator(".cwd-legend").inner_text()
+    assert XSS_NAME in legend and FORMULA_NAME in legend
+    assert hover_area(page, frame, "P01"), "no tooltip with the partnership's name on its outline"
+    page.mouse.down()
+    page.mouse.up()
+    page.locator("h5").filter(has_text=XSS_NAME).first.wait_for(state="visible")
+    assert_no_img_x(page)
+    full_screenshot(page, "wrogie-mapa")
+
+    for path, title in PAGES[1:]:
+        open_page(page, hostile_app, path, title)
+        assert_no_errors(page, hostile_app, log_start)
+        assert_no_img_x(page)
+        if path == "/kandydaci":
+            # The data grid draws on a canvas; the comparison picker shows the names as DOM text.
+            picker = page.locator('[data-testid="stMultiSelect"]').first
+            assert picker.get_by_text(f"P01 – {XSS_NAME}", exact=True).is_visible()
+            assert picker.get_by_text(f"P02 – {FORMULA_NAME}", exact=True).is_visible()
+        if path == "/ocena":  # P01 is picked first: its name is the heading
+            heading = page.locator("h3").filter(has_text=XSS_NAME).first
+            assert heading.is_visible()
+        full_screenshot(page, f"wrogie-{page_name(path)}")
+
+    assert recorder.dialogs == [], f"a dialog was opened: {recorder.dialogs}"
+    assert recorder.external == [], f"requests to non-local hosts: {recorder.external}"
