@@ -2,7 +2,7 @@
 import streamlit as st
 
 from cwd.ui.chrome import apply_chrome, guarded
-from cwd.ui.state import build_state
+from cwd.ui.state import build_state, forget_state
 
 st.set_page_config(page_title="CWD – wybór partnerstw JST (woj. podlaskie)", page_icon="🗺️", layout="wide")
 
@@ -14,6 +14,11 @@ pages = [
     st.Page("pages/dane.py", title="Dane", url_path="dane", icon=":material/database:"),
 ]
 page = st.navigation(pages)
-with guarded():
-    apply_chrome(build_state())
-    page.run()
+try:
+    with guarded():
+        apply_chrome(build_state())
+        page.run()
+finally:
+    # The state lives for one routed run only: a page that runs without the router (Streamlit's
+    # legacy pages/ mode, see cwd.ui.state.app_state) must not find a stale one.
+    forget_state()

@@ -61,10 +61,14 @@ def app_state() -> AppState:
     return st.session_state["_app_state"]
 
 
+def forget_state() -> None:
+    st.session_state.pop("_app_state", None)
+
+
 def _rerun_through_router() -> None:
-    """A fresh server whose first request is a page URL (e.g. /ocena) runs that page directly:
-    Streamlit's legacy `pages/` mode stays on until the router has called st.navigation once.
-    Switch it off and rerun, so app.py (router and sidebar) runs first."""
+    """Streamlit runs a page script directly, without app.py, while its legacy `pages/` mode is
+    on: in a fresh server until the router has called st.navigation once, and in AppTest on every
+    run after the first. Switch the mode off and rerun, so app.py (router and sidebar) runs."""
     from streamlit.runtime.pages_manager import PagesManager
 
     PagesManager.uses_pages_directory = False
