@@ -31,7 +31,7 @@ NAME_FIELD = "JPT_NAZWA_"
 # every gmina valid and every border shared, and the map ≈ 145 KB. Shapes get visibly more angular
 # only when zoomed in past the regional view.
 DEFAULT_TOLERANCE_M = 1000.0
-DISPLAY_DECIMALS = 5  # ≈ 1 m at Podlaskie's latitude
+DISPLAY_DECIMALS = 4  # ≈ 7–11 m at Podlaskie's latitude: far below the 1 km simplification
 
 # Names the import writes; `find_layers` accepts these and any gmin*/powiat* file.
 IMPORT_NAMES = {"gmina": "gminy", "powiat": "powiaty"}

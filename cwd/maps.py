@@ -291,6 +291,9 @@ map.attributionControl.setPrefix('Leaflet'); map.attributionControl.addAttributi
 ['mousedown', 'wheel', 'touchstart', 'keydown'].forEach(function(ev) {
   el.addEventListener(ev, function() { moved = true; }, {passive: true});
 });
+// Controls sit above Leaflet's panes, so the legend would hide a tooltip: fade it meanwhile.
+map.on('tooltipopen', function() { var lg = el.querySelector('.cwd-legend'); if (lg) lg.style.opacity = 0.12; });
+map.on('tooltipclose', function() { var lg = el.querySelector('.cwd-legend'); if (lg) lg.style.opacity = ''; });
 if (window.ResizeObserver) {
   new ResizeObserver(function() {
     map.invalidateSize();

@@ -169,17 +169,9 @@ def gmina_statuses(register: Register, ctx: OsiContext) -> dict[str, GminaOsi]:
             kat = KAT_NIEZNANY
         else:
             kat = KAT_POZA
-        parts = []
-        if ztm is None:
-            parts.append("przynależność do OSI ZTM nieznana (nie wczytano oficjalnej listy)")
-        elif ztm:
-            parts.append("na liście OSI ZTM")
-        else:
-            parts.append("poza listą OSI ZTM")
-        if towns:
-            parts.append("w obszarze funkcjonalnym: " + ", ".join(towns))
-        else:
-            parts.append("poza obszarami funkcjonalnymi małych miast powiatowych")
+        # Short: it is the map tooltip of every gmina.
+        parts = ["ZTM: nieznane (brak listy)" if ztm is None else f"ZTM: {'tak' if ztm else 'nie'}"]
+        parts.append("obszar małego miasta: " + ", ".join(towns) if towns else "poza obszarami małych miast")
         out[g] = GminaOsi(g, ztm, towns, kat, "; ".join(parts))
     return out
 

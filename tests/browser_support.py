@@ -23,6 +23,7 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+LOGS = ROOT / "artifacts" / "browser-logs"  # the servers' output, kept for a failed CI run
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 CHROMIUM_ARGS = [
@@ -86,8 +87,10 @@ class AppServer:
 
 
 def start_server(name: str, tmp: Path, extra_env: dict[str, str] | None = None) -> AppServer:
-    """Start `streamlit run app.py` on a free local port (does not wait for it)."""
+    """Start `streamlit run app.py` on a free local port (does not wait for it); its database is in
+    `tmp`, its output in artifacts/browser-logs/streamlit-<name>.log."""
     tmp.mkdir(parents=True, exist_ok=True)
+    LOGS.mkdir(parents=True, exist_ok=True)
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CWD_")}
     env.update({
@@ -96,11 +99,12 @@ def start_server(name: str, tmp: Path, extra_env: dict[str, str] | None = None) 
         "PYTHONUNBUFFERED": "1",
     })
     env.update(extra_env or {})
-    log_path = tmp / f"streamlit-{name}.log"
+    log_path = LOGS / f"streamlit-{name}.log"
     log = open(log_path, "wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1"],
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         start_new_session=True,
     )

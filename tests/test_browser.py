@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -43,9 +44,16 @@ MAP_TIMEOUT = 90_000  # ms; the first map of a cold server is built on request
 
 # --- fixtures ----------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
-def servers(tmp_path_factory):
-    """Both app servers, started together (each with its own database)."""
-    tmp = tmp_path_factory.mktemp("browser")
+def servers():
+    """Both app servers, started together (each with its own database).
+
+    Own temporary folder, not tmp_path_factory's: pytest deletes all but its three newest base
+    folders, also those of a concurrent run, which would pull the database from under the servers."""
+    with tempfile.TemporaryDirectory(prefix="cwd-browser-") as name:
+        yield from _servers(Path(name))
+
+
+def _servers(tmp: Path):
     forms = tmp / "formularze_wrogie.csv"
     forms.write_text(hostile_forms_csv(EXAMPLE_FORMS, HOSTILE_IDS), encoding="utf-8")
     started = {

@@ -142,7 +142,8 @@ def test_gmina_categories(register, adjacency):
     assert st["2062011"].kategoria == KAT_POZA  # Łomża: neither route
     unknown = gmina_statuses(register, build_context(register, OsiSettings(), adjacency, ztm=None))
     assert unknown["2062011"].kategoria == KAT_NIEZNANY
-    assert "nieznana" in unknown["2062011"].opis
+    assert "nieznane" in unknown["2062011"].opis
+    assert "Kolno" in st["2006032"].opis and "ZTM: nie" in st["2006032"].opis
     assert len(st) == 118
 
 

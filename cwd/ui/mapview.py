@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import threading
+from unittest import mock
 
 import pandas as pd
 import streamlit as st
+import streamlit_folium
 from streamlit_folium import st_folium
 
 from cwd import mapdata
@@ -18,6 +21,10 @@ from cwd.ui.assets import asset_base_url, ensure_leaflet_assets
 from cwd.ui.state import AppState
 
 MAP_KEY = "mapa_glowna"
+RETURNED = ["last_active_drawing"]
+# streamlit-folium's component; st_folium turns a map into its arguments (≈ 0.1 s for this map).
+_COMPONENT = streamlit_folium._component_func
+_CAPTURE_LOCK = threading.Lock()
 
 
 def _digest(*parts) -> str:
@@ -76,11 +83,32 @@ def get_map(spec: dict):
     return copy.deepcopy(_build(spec["digest"], spec["shapes_dir"], spec["inputs"]))
 
 
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _component_args(digest: str, height: int, _spec: dict) -> dict:
+    """What st_folium sends to the browser for this map, computed once per map and height.
+
+    st_folium itself does the work (streamlit-folium's own logic, not a copy); its call to the
+    component is recorded instead of made, and every rerun replays the recorded arguments."""
+    captured: dict = {}
+
+    def record(**kwargs):
+        captured.update(kwargs)
+        return kwargs.get("default")
+
+    with _CAPTURE_LOCK, mock.patch.object(streamlit_folium, "_component_func", record):
+        st_folium(get_map(_spec), key=MAP_KEY, height=height, use_container_width=True,
+                  returned_objects=RETURNED, render=False)
+    return captured
+
+
+def folium_component(args: dict):
+    """The streamlit-folium component, called with prepared arguments (tests patch this)."""
+    return _COMPONENT(**args)
+
+
 def show_map(spec: dict, height: int = 640) -> dict | None:
     """Draw the map; return the clicked feature's properties (or None)."""
     ensure_leaflet_assets()
-    m = get_map(spec)
-    out = st_folium(m, key=MAP_KEY, height=height, use_container_width=True,
-                    returned_objects=["last_active_drawing"], render=False)
+    out = folium_component(_component_args(spec["digest"], height, spec))
     drawing = (out or {}).get("last_active_drawing") or {}
     return drawing.get("properties") or None
