@@ -7,6 +7,7 @@ benchmark. tests/test_bulk.py checks that it agrees with the per-partnership pat
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -24,6 +25,35 @@ _STATUS = np.array([SPELNIA, NIEKOMPLETNA, NIE_SPELNIA], dtype=object)
 _VERDICT = np.array([KWALIFIKUJE, NIEUSTALONY, NIE_KWALIFIKUJE], dtype=object)
 
 
+@dataclass(frozen=True)
+class Batch:
+    """Partnerships in columns, as the vectorised check reads them."""
+
+    ids: list[str]
+    names: list[str]
+    lengths: np.ndarray  # members per partnership
+    codes: np.ndarray  # member TERYT codes as integers, partnership after partnership
+    declared: np.ndarray  # n × 11, int8: 1, 0 or _MISSING
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+
+def batch(partnerships: Sequence[Partnership]) -> Batch:
+    n = len(partnerships)
+    # None becomes NaN in a float array: missing stays distinguishable from 0.
+    declared = np.array([tuple(map(p.deklarowane.get, CRITERIA_IDS)) for p in partnerships],
+                        dtype=float).reshape(n, len(CRITERIA_IDS))
+    return Batch(
+        ids=[p.id for p in partnerships],
+        names=[p.nazwa for p in partnerships],
+        lengths=np.fromiter((len(p.czlonkowie) for p in partnerships), dtype=np.int64, count=n),
+        codes=np.fromiter((int(c) for p in partnerships for c in p.czlonkowie), dtype=np.int64),
+        declared=np.where(np.isnan(declared), _MISSING, declared).astype(np.int8),
+    )
+
+
 def check(
     partnerships: Sequence[Partnership],
     register: Register,
@@ -32,17 +62,25 @@ def check(
 ) -> pd.DataFrame:
     """One row per partnership: id, nazwa, osi, status, spelnione, ludnosc, liczba_jst, udzial_osi —
     the columns selection.rank and selection.sensitivity need."""
-    if not partnerships:
+    return check_batch(batch(partnerships), register, ctx, verified)
+
+
+def check_batch(
+    b: Batch,
+    register: Register,
+    ctx: OsiContext,
+    verified: Mapping[str, Mapping[str, Value]] | None = None,
+) -> pd.DataFrame:
+    if not b.size:
         return pd.DataFrame(columns=_COLUMNS)
     verified = verified or {}
     gminas, gmina_order, powiats, powiat_order, powiat_area, pop = _static(register)
     towns = [t for t in ctx.towns if t.male is not False]  # small or unknown: the ones that matter
-    n, g_count = len(partnerships), len(gminas)
+    n, g_count = b.size, len(gminas)
 
     # Members flattened: one entry per (partnership, member code); matched by sorted search.
-    lengths = np.fromiter((len(p.czlonkowie) for p in partnerships), dtype=np.int64, count=n)
-    codes = np.array([c for p in partnerships for c in p.czlonkowie], dtype=str)
-    owner = np.repeat(np.arange(n), lengths)
+    codes = b.codes
+    owner = np.repeat(np.arange(n), b.lengths)
     area = np.zeros((n, g_count), dtype=bool)
     member_powiat = np.zeros((n, len(powiats)), dtype=bool)
     gi = _lookup(gminas, gmina_order, codes)
@@ -50,32 +88,32 @@ def check(
     area[owner[gi >= 0], gi[gi >= 0]] = True
     member_powiat[owner[pi >= 0], pi[pi >= 0]] = True
     gmina_members = area.copy()  # before powiats are expanded: a small town must itself be a member
-    area |= (member_powiat.astype(np.uint8) @ powiat_area.astype(np.uint8)) > 0
+    area |= _any_of(member_powiat, powiat_area)
     unknown = (gi < 0) & (pi < 0)
+    voivodeship = np.where(codes < 10_000, codes // 100, codes // 100_000)  # powiat 4, gmina 7 digits
     foreign = np.zeros(n, dtype=bool)
-    foreign[owner[unknown & (np.char.ljust(codes, 2).astype("U2") != register.wojewodztwo)]] = True
-    members = lengths
+    foreign[owner[unknown & (voivodeship != int(register.wojewodztwo))]] = True
+    members = b.lengths
 
-    town_idx = _lookup(gminas, gmina_order, np.array([t.teryt_gminy for t in towns], dtype=str))
+    town_idx = _lookup(gminas, gmina_order, _codes([t.teryt_gminy for t in towns]))
     member_town = gmina_members[:, town_idx] if len(towns) else np.zeros((n, 0), dtype=bool)
 
-    # None becomes NaN in a float array: missing stays distinguishable from 0.
-    declared = np.array([tuple(map(p.deklarowane.get, CRITERIA_IDS)) for p in partnerships],
-                        dtype=float).reshape(n, len(CRITERIA_IDS))
-    declared = np.where(np.isnan(declared), _MISSING, declared).astype(np.int8)
+    declared = b.declared
     checked = np.full((n, len(CRITERIA_IDS)), _MISSING, dtype=np.int8)
-    for i, p in enumerate(partnerships):
-        for cid, v in verified.get(p.id, {}).items():
-            if v is not None:
-                checked[i, CRITERIA_IDS.index(cid)] = v
+    if verified:
+        row = {pid: i for i, pid in enumerate(b.ids)}
+        for pid, values in verified.items():
+            for cid, v in values.items():
+                if v is not None and pid in row:
+                    checked[row[pid], CRITERIA_IDS.index(cid)] = v
 
     small = np.array([t.male is True for t in towns], dtype=bool)
     town_area = np.zeros((len(towns), g_count), dtype=bool)
     for j, t in enumerate(towns):
-        town_area[j, _lookup(gminas, gmina_order, np.array(sorted(ctx.areas.get(t.teryt_gminy, ())), dtype=str))] = True
-    covered = (member_town[:, small].astype(np.uint8) @ town_area[small].astype(np.uint8)) > 0
+        town_area[j, _lookup(gminas, gmina_order, _codes(ctx.areas.get(t.teryt_gminy, ())))] = True
+    covered = _any_of(member_town[:, small], town_area[small])
     if ctx.ztm is not None:
-        covered |= np.isin(gminas, np.array(sorted(ctx.ztm), dtype=str))
+        covered |= np.isin(gminas, _codes(ctx.ztm))
     uncovered = (area & ~covered).any(axis=1)
     unknown_town = member_town[:, ~small].any(axis=1)
     decided = (ctx.ztm is not None) & ~unknown_town
@@ -90,12 +128,12 @@ def check(
     area_count = area.sum(axis=1)
     in_osi = (area & covered).sum(axis=1)
     return pd.DataFrame({
-        "id": [p.id for p in partnerships],
-        "nazwa": [p.nazwa for p in partnerships],
+        "id": b.ids,
+        "nazwa": b.names,
         "osi": _VERDICT[verdict],
         "status": _STATUS[status],
         "spelnione": (value == 1).sum(axis=1),
-        "ludnosc": area @ pop,
+        "ludnosc": area.astype(np.float64) @ pop,
         "liczba_jst": members,
         "udzial_osi": np.divide(in_osi, area_count, out=np.zeros(n), where=area_count > 0),
     })
@@ -104,14 +142,23 @@ def check(
 @lru_cache(maxsize=4)
 def _static(register: Register):
     """Register arrays that do not change between calls (the register is immutable)."""
-    gminas = np.array(register.gminy.index, dtype=str)
-    powiats = np.array(register.powiaty.index, dtype=str)
+    gminas, powiats = _codes(register.gminy.index), _codes(register.powiaty.index)
     gmina_order, powiat_order = np.argsort(gminas), np.argsort(powiats)
     powiat_area = np.zeros((len(powiats), len(gminas)), dtype=bool)
     for j, p in enumerate(powiats):
-        powiat_area[j, _lookup(gminas, gmina_order, np.array(register.gminy_powiatu(p), dtype=str))] = True
+        powiat_area[j, _lookup(gminas, gmina_order, _codes(register.gminy_powiatu(str(p))))] = True
     pop = register.gminy[POP_NOW].to_numpy(dtype=float)
     return gminas, gmina_order, powiats, powiat_order, powiat_area, pop
+
+
+def _any_of(rows: np.ndarray, sets: np.ndarray) -> np.ndarray:
+    """Boolean "rows[i] picks any set containing column j" – a float matrix product (BLAS)."""
+    return (rows.astype(np.float32) @ sets.astype(np.float32)) > 0
+
+
+def _codes(teryt) -> np.ndarray:
+    """TERYT codes as integers: sorted search on integers is far faster than on strings."""
+    return np.fromiter((int(c) for c in teryt), dtype=np.int64)
 
 
 def _lookup(sorted_of: np.ndarray, order: np.ndarray, codes: np.ndarray) -> np.ndarray:
