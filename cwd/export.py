@@ -13,11 +13,11 @@ import re
 import textwrap
 import unicodedata
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cwd.fmt import fmt_date_long, fmt_datetime, fmt_int, fmt_num
+from cwd.fmt import fmt_date_long, fmt_datetime, fmt_int, fmt_num, to_local
 from cwd.paths import DATA_DIR
 from cwd.register import CITY_POWIATS, GMINA_TYPES, Register
 
@@ -27,7 +27,6 @@ if TYPE_CHECKING:  # geopandas is imported lazily: the XLSX export does not need
     from cwd.evaluation import PartnershipResult
     from cwd.store import Assessment, HistoryEntry
 
-DISPLAY_TIMEZONE = "Europe/Warsaw"
 
 TITLE = "Partnerstwa JST wybrane do pilotażu CWD – województwo podlaskie"
 ISSUER = "Urząd Marszałkowski Województwa Podlaskiego, Departament Rozwoju Regionalnego"
@@ -100,26 +99,6 @@ def default_data_sources(illustrative: bool = False, data_dir: Path = DATA_DIR) 
             continue
         out.append((row.get("opis", ""), row.get("zrodlo", ""), row.get("data_referencyjna", "")))
     return out
-
-
-def _local(moment: datetime) -> tuple[datetime, str]:
-    """An aware datetime in Polish time (naive = already local), and a suffix naming any other zone."""
-    if moment.tzinfo is None:
-        return moment, ""
-    try:
-        from zoneinfo import ZoneInfo
-
-        return moment.astimezone(ZoneInfo(DISPLAY_TIMEZONE)), ""
-    except Exception:  # no time zone database on this machine: keep UTC, and say so
-        return moment.astimezone(timezone.utc), " UTC"
-
-
-def _when(moment: datetime | None) -> str:
-    """Polish date and time, e.g. 29.09.2020 14:05."""
-    if moment is None:
-        return "—"
-    local, suffix = _local(moment)
-    return fmt_datetime(local) + suffix
 
 
 def _value_text(value: int | None) -> str:
@@ -299,7 +278,7 @@ def selection_xlsx(
                 p.id, p.nazwa, c.id, c.nazwa, _value_or_missing(c.deklarowana),
                 _value_or_missing(c.zweryfikowana), _value_or_missing(c.wartosc), c.zrodlo,
                 _comment(assessment, c), assessment.assessor if assessment else "",
-                _when(assessment.updated_at) if assessment else "",
+                fmt_datetime(assessment.updated_at) if assessment else "",
             ])
     _table_sheet(
         wb.create_sheet(SHEET_CHECKLIST),
@@ -321,7 +300,7 @@ def selection_xlsx(
         if h.partnership_id not in names:
             continue
         rows.append([
-            _when(h.changed_at), h.assessor, h.partnership_id, names[h.partnership_id], h.criterion,
+            fmt_datetime(h.changed_at), h.assessor, h.partnership_id, names[h.partnership_id], h.criterion,
             criteria.get(h.criterion, ""), f"{_value_text(h.old_value)} → {_value_text(h.new_value)}",
             _value_or_missing(h.old_value), _value_or_missing(h.new_value), h.comment, h.old_comment, h.version,
         ])
@@ -339,7 +318,7 @@ def selection_xlsx(
     # Źródła
     rows = [
         ["Zestawienie", TITLE, ISSUER, ""],
-        ["Wygenerowano", "Data i godzina wygenerowania zestawienia", _when(generated), ""],
+        ["Wygenerowano", "Data i godzina wygenerowania zestawienia", fmt_datetime(generated), ""],
         ["Wybrane partnerstwa", "Liczba wybranych partnerstw (najwyżej 3)", len(selected), ""],
         ["Ustawienia", "Ustawienia użyte do oceny", settings_summary, ""],
     ]
@@ -540,7 +519,7 @@ def selection_pdf(
 
     if data_sources is None:
         data_sources = default_data_sources(illustrative)
-    generated_text = _when(generated)
+    generated_text = fmt_datetime(generated)
     pdf = _make_pdf(generated_text, compress)
     pdf.add_page()
 
@@ -550,7 +529,7 @@ def selection_pdf(
     pdf.multi_cell(0, 8, TITLE, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
     _para(pdf, ISSUER, 9.5, colour=(70, 70, 70))
-    local, _ = _local(generated)
+    local, _ = to_local(generated)
     _para(pdf, f"Data sporządzenia: {fmt_date_long(local.date())} (wygenerowano {generated_text})", 9.5)
     _para(pdf, f"Liczba wybranych partnerstw: {len(selected)} (najwyżej 3).", 9.5)
     if illustrative:
@@ -666,7 +645,7 @@ def _partnership_section(pdf, n: int, r: "PartnershipResult", register: Register
     _checklist_table(pdf, r, assessment)
     pdf.ln(1.5)
     if assessment is not None:
-        _label_value(pdf, "Oceniający (UM):", f"{assessment.assessor} – ostatni zapis {_when(assessment.updated_at)}, "
+        _label_value(pdf, "Oceniający (UM):", f"{assessment.assessor} – ostatni zapis {fmt_datetime(assessment.updated_at)}, "
                      f"wersja {assessment.version}", 9)
     else:
         _label_value(pdf, "Oceniający (UM):", "brak zapisanej oceny – liczą się wartości z formularza", 9)

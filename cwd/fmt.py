@@ -42,16 +42,22 @@ def fmt_date_long(value: date) -> str:
     return format_date(value, format="d MMMM y", locale=LOCALE)
 
 
+def to_local(value: datetime) -> tuple[datetime, str]:
+    """A time-zone-aware moment (the store keeps UTC) in Warsaw time; naive = already local.
+    The suffix names the zone when no time zone database is available (then UTC)."""
+    if value.tzinfo is None:
+        return value, ""
+    try:
+        from zoneinfo import ZoneInfo
+
+        return value.astimezone(ZoneInfo("Europe/Warsaw")), ""
+    except Exception:
+        return value.astimezone(timezone.utc), " UTC"
+
+
 def fmt_datetime(value: datetime | None) -> str:
-    """dd.mm.yyyy hh:mm; a time-zone-aware moment (the store keeps UTC) is shown in Warsaw time."""
+    """dd.mm.yyyy hh:mm in Warsaw time."""
     if value is None:
         return "—"
-    suffix = ""
-    if value.tzinfo is not None:
-        try:
-            from zoneinfo import ZoneInfo
-
-            value = value.astimezone(ZoneInfo("Europe/Warsaw"))
-        except Exception:  # no time zone database on this machine: say it is UTC
-            value, suffix = value.astimezone(timezone.utc), " UTC"
-    return value.strftime("%d.%m.%Y %H:%M") + suffix
+    local, suffix = to_local(value)
+    return local.strftime("%d.%m.%Y %H:%M") + suffix
