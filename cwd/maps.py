@@ -51,6 +51,7 @@ OVERLAP_COLOR = "#D00000"
 # Paul Tol's qualitative colours, dark enough for thick outlines; red is kept for overlaps.
 PARTNERSHIP_PALETTE = (
     "#332288", "#117733", "#882255", "#44AA99", "#AA4499", "#999933", "#6699CC", "#661100", "#555555",
+    "#0072B2", "#CC6677", "#1B7837",
 )
 SMALL_TOWN_COLOR = "#222222"
 MSTFSG_COLOR = "#7B3294"
@@ -246,6 +247,14 @@ _CSS = """
 .cwd-fs svg { display: block; margin: 7px; }
 """
 
+# Presentation mode: labels legible on a projector.
+_LARGE_CSS = """
+.cwd-legend { font-size: 15px; max-width: 360px; max-height: 75vh; }
+.cwd-legend i { width: 18px; height: 15px; }
+.cwd-title { font-size: 19px; }
+.leaflet-tooltip.cwd-tooltip { font-size: 15px; }
+"""
+
 # Own fullscreen button (folium.plugins.Fullscreen would load a plugin from a CDN).
 _FULLSCREEN_JS = """
 var Full = L.Control.extend({
@@ -408,6 +417,7 @@ def build_map(
     show_mstfsg: bool = False,
     title: str | None = None,
     asset_base_url: str | None = None,
+    large_labels: bool = False,
 ) -> folium.Map:
     """The voivodeship map. Display layers come from `cwd.geo.to_display` (EPSG:4326, rounded).
 
@@ -431,7 +441,8 @@ def build_map(
         m.default_js = [("leaflet", f"{base}/leaflet.js")]
         m.default_css = [("leaflet_css", f"{base}/leaflet.css")]
     # Metric scale only (folium's control_scale adds miles too).
-    _ScriptControl(_css_js(_CSS) + " L.control.scale({imperial: false}).addTo(map);").add_to(m)
+    css = _CSS + (_LARGE_CSS if large_labels else "")
+    _ScriptControl(_css_js(css) + " L.control.scale({imperial: false}).addTo(map);").add_to(m)
     if basemap:
         folium.TileLayer("OpenStreetMap", name=LAYER_NAMES["osm"], control=True).add_to(m)
 

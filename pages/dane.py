@@ -5,15 +5,24 @@ import streamlit as st
 from cwd.template import template_xlsx_bytes
 from cwd.paths import DATA_DIR
 from cwd.problems import as_records
-from cwd.ui.chrome import example_notice
+from cwd.ui.chrome import example_notice, exit_presentation_link, page_title
 from cwd.ui.state import UPLOAD_KEY, ZTM_UPLOAD_KEY, app_state
 
 state = app_state()
-st.title("Dane")
+exit_presentation_link(state)
+page_title(state, "Dane")
 example_notice(state)
 
-left, right = st.columns(2)
-with left:
+
+def uploads() -> None:
+    left, right = st.columns(2)
+    with left:
+        forms_upload()
+    with right:
+        ztm_upload()
+
+
+def forms_upload() -> None:
     st.subheader("Formularze partnerstw")
     up = st.file_uploader("Wczytaj plik formularzy (CSV lub XLSX)", type=["csv", "xlsx"],
                           key=f"u_forms_{st.session_state.get('u_forms_n', 0)}")
@@ -24,7 +33,7 @@ with left:
     st.write(f"Pokazywane: **{state.forms_label}** – partnerstw gotowych do oceny: "
              f"**{len(state.forms.partnerships)}**.")
     c1, c2 = st.columns(2)
-    c1.download_button("Szablon formularza (XLSX)", template_xlsx_bytes(),
+    c1.download_button("Szablon formularza (XLSX)", template_xlsx_bytes, on_click="ignore",
                        file_name="szablon_formularza_cwd.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     c1.download_button("Szablon formularza (CSV)", (DATA_DIR / "szablon_formularza.csv").read_bytes(),
@@ -36,7 +45,8 @@ with left:
         st.session_state["u_forms_n"] = st.session_state.get("u_forms_n", 0) + 1  # a fresh, empty uploader
         st.rerun()
 
-with right:
+
+def ztm_upload() -> None:
     st.subheader("Oficjalna lista gmin OSI ZTM")
     st.markdown("Plik CSV z kolumnami `teryt,nazwa,zrodlo` – lista gmin zagrożonych trwałą marginalizacją "
                 "(KSRR 2030, delimitacja IGiPZ PAN). Aplikacja **nie zgaduje** tej listy.")
@@ -51,6 +61,10 @@ with right:
         del st.session_state[ZTM_UPLOAD_KEY]
         st.session_state["u_ztm_n"] = st.session_state.get("u_ztm_n", 0) + 1
         st.rerun()
+
+
+if not state.presentation:
+    uploads()
 
 st.subheader("Raport walidacji")
 problems = list(state.forms.problems) + list(state.ztm_problems)

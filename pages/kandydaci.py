@@ -5,13 +5,14 @@ from cwd.charts import indicators_figure, outline_figure
 from cwd.evaluation import results_frame
 from cwd.maps import partnership_colors
 from cwd.ui import loaders
-from cwd.ui.chrome import example_notice
+from cwd.ui.chrome import example_notice, exit_presentation_link, page_title
 from cwd.ui.state import app_state
 from cwd.ui.text import md
-from cwd.ui.widgets import criteria_matrix, status_badge
+from cwd.ui.widgets import criteria_matrix, kept, status_badge, table
 
 state = app_state()
-st.title("Kandydaci")
+exit_presentation_link(state)
+page_title(state, "Kandydaci")
 example_notice(state)
 if state.filters.active:
     st.caption(f"Filtry panelu bocznego: pokazano {len(state.visible)} z {len(state.results)} partnerstw.")
@@ -22,15 +23,15 @@ if frame.empty:
     st.stop()
 
 # Rounded here, shown with the reader's locale ("localized": 53 406, -6,7 in a Polish browser).
-table = frame.assign(
+shown = frame.assign(
     zmiana_ludnosci=(frame["zmiana_ludnosci"] * 100).round(1),
     udzial_osi=(frame["udzial_osi"] * 100).round(0),
     powierzchnia_km2=frame["powierzchnia_km2"].round(0),
 )
-st.dataframe(
-    table[["id", "nazwa", "liczba_jst", "ludnosc", "zmiana_ludnosci", "powierzchnia_km2", "osi", "osi_trasy",
+table(
+    shown[["id", "nazwa", "liczba_jst", "ludnosc", "zmiana_ludnosci", "powierzchnia_km2", "osi", "osi_trasy",
            "udzial_osi", "status", "spelnione", "wspolne_z"]],
-    hide_index=True, width="stretch",
+    presentation=state.presentation,
     column_config={
         "id": "Id", "nazwa": st.column_config.TextColumn("Partnerstwo", width="medium"),
         "liczba_jst": st.column_config.NumberColumn("JST", help="liczba JST (gminy i powiaty)"),
@@ -49,10 +50,13 @@ st.caption("Ludność i powierzchnia: GUS, stan 31.12.2023 (zmiana względem 31.
 st.subheader("Porównanie")
 ids = list(frame["id"])
 names = dict(zip(frame["id"], frame["nazwa"]))
-default = [i for i in st.session_state.get("w_porownanie", ids[:3]) if i in ids]
-chosen = st.multiselect("Wybierz 2–5 partnerstw", ids, default=default, max_selections=5,
-                        format_func=lambda i: f"{i} – {names[i]}", key="w_porownanie",
-                        placeholder="wybierz partnerstwa…")
+previous = [i for i in st.session_state.get("_kept_w_porownanie", ids[:3]) if i in ids]
+st.session_state["_kept_w_porownanie"] = previous
+if st.session_state.get("w_porownanie") is not None and set(st.session_state["w_porownanie"]) - set(ids):
+    st.session_state.pop("w_porownanie")  # the filters hid some of the chosen partnerships
+chosen = kept(st.multiselect, "w_porownanie", previous, "Wybierz 2–5 partnerstw", ids, max_selections=5,
+              format_func=lambda i: f"{i} – {names[i]}", placeholder="wybierz partnerstwa…",
+              hidden=state.presentation)
 if len(chosen) < 2:
     st.info("Wybierz co najmniej dwa partnerstwa, aby je porównać.")
     st.stop()
@@ -62,11 +66,17 @@ colors = partnership_colors(r.id for r in state.results)
 
 st.markdown("**Kryteria** – wartość przyjęta (weryfikacja UM wygrywa z deklaracją): "
             "zielone 1, czerwone 0, szare – brak odpowiedzi.")
-st.dataframe(criteria_matrix(picked), width="stretch", height=35 * 12 + 3)
+if state.presentation:
+    st.table(criteria_matrix(picked))
+else:
+    st.dataframe(criteria_matrix(picked), width="stretch", height=35 * 12 + 3)
 st.markdown("**Status:** " + " · ".join(f"{md(r.id)} {status_badge(r.checklist.status)}" for r in picked))
 
 rows = frame.set_index("id").loc[chosen].reset_index().to_dict("records")
-st.plotly_chart(indicators_figure(rows, colors), width="stretch", config={"displaylogo": False})
+st.plotly_chart(indicators_figure(rows, colors), width="stretch", config={
+    "displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 3, "filename": "cwd_porownanie"}})
+if not state.presentation:
+    st.caption("Wykres do druku: ikona aparatu nad wykresem zapisuje PNG w trzykrotnej rozdzielczości ekranu.")
 
 gminy, _ = loaders.display_layers(str(state.operator.shapes_dir) if state.operator.shapes_dir else None)
 if gminy is not None:

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from cwd.fmt import fmt_date, fmt_int
-from cwd.ui.chrome import example_notice
+from cwd.ui.chrome import example_notice, exit_presentation_link, page_title
 from cwd.ui.mapview import map_spec, show_map
 from cwd.ui.state import app_state
 from cwd.ui.text import md
@@ -11,9 +11,9 @@ from cwd.ui.widgets import status_badge
 state = app_state()
 ref = fmt_date(state.osi_settings.data_ludnosci)
 title = f"OSI i partnerstwa JST – województwo podlaskie (ludność miast: stan na {ref})"
-st.title("Mapa OSI i partnerstw" if not state.presentation else title)
-if not state.presentation:
-    example_notice(state)
+exit_presentation_link(state)
+page_title(state, "Mapa OSI i partnerstw")
+example_notice(state)
 if state.boundaries_error:
     st.error(state.boundaries_error)
     st.stop()
@@ -68,3 +68,8 @@ if panel is not None:
                         f"{'**' if m == r.partnership.lider else ''}{md(state.register.label(m))}"
                         f"{' – lider**' if m == r.partnership.lider else ''} ({m})"
                         for m in r.partnership.czlonkowie))
+
+if not state.presentation:
+    from cwd.ui.images import map_png_buttons
+
+    map_png_buttons(state)

@@ -6,16 +6,17 @@ from cwd.fmt import fmt_date, fmt_datetime
 from cwd.register import CRITERIA_IDS
 from cwd.store import ConflictError
 from cwd.ui import loaders
-from cwd.ui.chrome import example_notice
+from cwd.ui.chrome import example_notice, exit_presentation_link, page_title
 from cwd.ui.state import app_state
 from cwd.ui.text import md
-from cwd.ui.widgets import status_badge, pick_partnership, value_label
+from cwd.ui.widgets import criteria_matrix, pick_partnership, status_badge, value_label
 
 state = app_state()
-st.title("Ocena – lista sprawdzająca")
+exit_presentation_link(state)
+page_title(state, "Ocena – lista sprawdzająca")
 example_notice(state)
 
-pid = pick_partnership(state)
+pid = pick_partnership(state, hidden=state.presentation)
 if pid is None:
     st.stop()
 result = state.result(pid)
@@ -43,6 +44,10 @@ st.caption(f"Lider: {md(state.register.label(p.lider))} · JST: {len(p.czlonkowi
            f"data zgłoszenia: {fmt_date(p.data_zgloszenia)} · koordynator: {md(p.koordynator or '—')}")
 for reason in c.powody:
     st.markdown(f"- {md(reason)}")
+
+if state.presentation:  # read-only: the checklist as a table, no form
+    st.table(criteria_matrix([result]))
+    st.stop()
 
 if msg := st.session_state.pop(f"oc_flash_{pid}", None):
     kind, text = msg

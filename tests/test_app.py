@@ -278,16 +278,27 @@ def test_map_click_on_a_gmina_outside_every_partnership(new_app, fake_map):
     assert not at.expander
 
 
-def test_presentation_link_puts_the_reference_date_in_the_title(new_app, fake_map):
+def test_presentation_link_shows_the_reference_date(new_app, fake_map):
     at = start(new_app(query={"prezentacja": "1"}))
 
     assert at.sidebar.toggle(key="w_prezentacja").value is True
-    [title] = [t.value for t in at.title]
-    assert "30.06.2019" in title and title.startswith("OSI i partnerstwa JST")
+    assert [t.value for t in at.title] == ["Mapa OSI i partnerstw"]
+    assert any("stan na 30.06.2019" in c for c in texts(at, "caption"))  # the line under the title
+    assert "(ludność miast: stan na 30.06.2019)" in fake_map.script  # the map's own title
     assert "#### Szczegóły" not in texts(at, "markdown")  # no side panel
     assert any('section[data-testid="stSidebar"]' in v for v in texts(at, "markdown"))
+    assert any("Zakończ tryb prezentacji" in v for v in texts(at, "markdown"))
     assert fake_map.calls[-1]["height"] == 760
     assert at.query_params["prezentacja"] == "1"
+
+
+@pytest.mark.xfail(strict=True, reason="cwd/ui/chrome.py page_title: .replace(',', NBSP) meant for the "
+                                       "threshold's thousands separator also eats the sentence commas")
+def test_presentation_caption_keeps_its_punctuation(new_app):
+    at = start(new_app(query={"prezentacja": "1"}))
+    [line] = [c for c in texts(at, "caption") if c.startswith("Województwo podlaskie")]
+    assert "GUS, 31.12.2023" in line
+    assert "stan na 30.06.2019, próg 20\xa0000 mieszk." in line
 
 
 def test_first_request_to_a_page_runs_the_router_first(fake_map):
@@ -382,7 +393,7 @@ def test_wybor_choice_warns_and_offers_the_package(new_app):
     at.run()
     assert_ok(at)
     assert not [v for v in texts(at, "info") if v.startswith("Brak uzasadnienia")]
-    assert [b.label for b in at.get("download_button")] == ["Pobierz XLSX"]
+    assert any("XLSX" in b.label for b in at.get("download_button"))
 
 
 def test_dane_shows_the_validation_report_and_sources(new_app):

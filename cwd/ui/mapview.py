@@ -69,6 +69,7 @@ def map_spec(state: AppState, results=None, *, title: str | None = None, show_ms
         basemap=state.basemap,
         show_mstfsg=show_mstfsg,
         title=title,
+        large_labels=state.presentation,
         asset_base_url=asset_base_url(st.get_option("server.baseUrlPath") or ""),
     )
     # What identifies the drawn content: areas are named by their gminas, frames by their values.
