@@ -6,11 +6,11 @@ Facts these tests rely on (checked while writing them):
   defaults). `FakeMap` records the component arguments (st_folium's real output: the Leaflet script)
   and the folium maps, and answers with a configurable clicked feature.
 - AppTest resets `PagesManager.uses_pages_directory` before every run, so with a `pages/` folder next
-  to app.py each run starts in Streamlit's legacy pages mode: a page chosen with `switch_page` would
-  run on its own — without app.py, without the sidebar, on the AppState of the previous run. A real
-  server leaves that mode for good at the first `st.navigation` call of the process. The `server`
-  fixture reproduces a server that has already served a request; `test_first_request_to_a_page_*`
-  covers the fresh-process path (the app's own `_rerun_through_router`) without it.
+  to app.py each run starts in Streamlit's legacy pages mode: a page chosen with `switch_page` first
+  runs on its own, without app.py (the app then reruns through the router: cwd.ui.state.app_state).
+  A real server leaves that mode for good at the first `st.navigation` call of the process. The
+  `server` fixture reproduces a server that has already served a request; the two `*_legacy_*` /
+  `test_first_request_to_a_page_*` tests cover the app's own way out of that mode without it.
 - `guarded()` turns any page exception into a generic Polish st.error, so "no exception" is checked
   as: no at.exception AND no "nieoczekiwany błąd" message (`assert_ok`).
 - `st.table` cells, st.radio options and widget labels render Markdown in Streamlit 1.67.
@@ -148,8 +148,17 @@ def goto(at: AppTest, page: str) -> AppTest:
     return at
 
 
+def plain(markdown: str) -> str:
+    """Markdown escapes removed: the text a reader sees."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 def texts(at: AppTest, *kinds: str) -> list[str]:
     return [e.value for kind in (kinds or TEXT_KINDS) for e in getattr(at, kind)]
+
+
+def shown(at: AppTest, *kinds: str) -> list[str]:
+    return [plain(v) for v in texts(at, *kinds)]
 
 
 def plotly_specs(at: AppTest) -> list[str]:
@@ -175,6 +184,24 @@ def feature_values(m: folium.Map, prop: str) -> set[str]:
 def script_values(script: str, prop: str) -> set[str]:
     """Values of a feature property in the Leaflet script sent to the browser."""
     return set(re.findall(rf'"{prop}":\s*"([^"]*)"', script))
+
+
+def validation_report(at: AppTest):
+    """(report frame, rendered_as_markdown) of the Dane page: a short report is an st.table (its cells
+    render Markdown), a long one an st.dataframe (plain text). Cells as sent to the browser."""
+    for table in at.table:
+        frame = table.value.reset_index()
+        if "Komunikat" in frame.columns:
+            return frame, True
+    for df in at.dataframe:
+        if "Komunikat" in df.value.columns:
+            return df.value, False
+    raise AssertionError("no validation report on the page")
+
+
+def readable(frame, markdown: bool):
+    """The frame's text as the reader sees it (Markdown escapes removed from Markdown cells)."""
+    return frame.map(lambda v: plain(v) if isinstance(v, str) else v) if markdown else frame
 
 
 def example_rows() -> list[list[str]]:
@@ -292,13 +319,12 @@ def test_presentation_link_shows_the_reference_date(new_app, fake_map):
     assert at.query_params["prezentacja"] == "1"
 
 
-@pytest.mark.xfail(strict=True, reason="cwd/ui/chrome.py page_title: .replace(',', NBSP) meant for the "
-                                       "threshold's thousands separator also eats the sentence commas")
 def test_presentation_caption_keeps_its_punctuation(new_app):
     at = start(new_app(query={"prezentacja": "1"}))
-    [line] = [c for c in texts(at, "caption") if c.startswith("Województwo podlaskie")]
-    assert "GUS, 31.12.2023" in line
+    [line] = [plain(c) for c in texts(at, "caption") if plain(c).startswith("Województwo podlaskie")]
+    assert "ludność gmin: GUS, 31.12.2023" in line
     assert "stan na 30.06.2019, próg 20\xa0000 mieszk." in line
+    assert "formularze: przykładowe formularze (wartości ilustracyjne)" in line
 
 
 def test_first_request_to_a_page_runs_the_router_first(fake_map):
@@ -310,6 +336,35 @@ def test_first_request_to_a_page_runs_the_router_first(fake_map):
     assert [t.value for t in at.title] == ["Ocena – lista sprawdzająca"]
     assert at.sidebar.number_input(key="w_prog").value == 20_000  # the shared sidebar was rendered
     assert at.selectbox(key="w_partnerstwo").value == "P01"
+
+
+def legacy_app() -> AppTest:
+    """Without the `server` fixture: every AppTest run after the first starts in legacy pages mode."""
+    return AppTest.from_file(str(APP), default_timeout=60)
+
+
+def test_page_switch_in_legacy_pages_mode_still_runs_the_router(fake_map):
+    at = goto(start(legacy_app()), "kandydaci")
+    assert len(at.sidebar.multiselect(key="w_statusy").options) == 3  # sidebar rendered
+    assert at.dataframe[0].value["id"].tolist() == EXAMPLE_IDS
+    at.sidebar.multiselect(key="w_statusy").set_value(["nie spełnia"]).run()
+    assert_ok(at)
+    assert at.sidebar.multiselect(key="w_statusy").value == ["nie spełnia"]
+    assert at.dataframe[0].value["id"].tolist() == ["P06"]  # fresh state, filter applied
+
+
+@pytest.mark.xfail(strict=True, reason="app.py forget_state(): a session key set and popped in a run that ends "
+                                       "with st.stop() is back at the next run (Streamlit 1.67), so after a page "
+                                       "st.stop()s (Kandydaci with < 2 partnerships) the next legacy-mode run is "
+                                       "page-only, without the sidebar, on the stale AppState")
+def test_second_sidebar_change_in_legacy_pages_mode(fake_map):
+    at = goto(start(legacy_app()), "kandydaci")
+    at.sidebar.multiselect(key="w_statusy").set_value(["nie spełnia"]).run()
+    assert_ok(at)
+    at.sidebar.multiselect(key="w_statusy").set_value([]).run()
+    assert_ok(at)
+    assert len(at.sidebar.children) > 0
+    assert at.dataframe[0].value["id"].tolist() == EXAMPLE_IDS
 
 
 # --- every page -------------------------------------------------------------------------------------
@@ -402,7 +457,7 @@ def test_dane_shows_the_validation_report_and_sources(new_app):
     assert [t.value for t in at.title] == ["Dane"]
     assert "Błędy: **0**, ostrzeżenia: **4**. Partnerstwo z błędem nie jest oceniane; " \
            "ostrzeżenia nie blokują oceny." in texts(at, "markdown")
-    report = at.table[0].value.reset_index()
+    report = readable(*validation_report(at))
     assert (report["Rodzaj"] == "ostrzeżenie").all()
     found = sorted(zip(report["Partnerstwo"], report["Kolumna"]))
     assert found == [("P04", "data_zgloszenia"), ("P09", "czlonkowie"), ("P09", "data_zgloszenia"),
@@ -413,7 +468,7 @@ def test_dane_shows_the_validation_report_and_sources(new_app):
     assert "1461011" in messages[("P09", "czlonkowie")] and "mazowieckiego" in messages[("P09", "czlonkowie")]
     assert "po terminie naboru" in messages[("P09", "data_zgloszenia")]
 
-    sources = at.table[1].value
+    sources = at.table[-1].value
     assert {"formularze_przyklad.csv", "gminy.csv", "miasta_powiatowe.csv"} <= set(sources.index)
     assert "Źródło" in sources.columns
     assert "Nie wczytano listy: przynależność gmin do OSI ZTM jest nieznana." in texts(at, "info")
@@ -600,7 +655,7 @@ def test_hostile_partnership_names_are_shown_as_text(new_app, fake_map, hostile_
     assert_no_raw_markup(at, "wybor")
 
     goto(at, "dane")
-    assert "Pokazywane: **wczytany plik „wrogie.csv”** – partnerstw gotowych do oceny: **10**." in texts(at, "markdown")
+    assert "Pokazywane: **wczytany plik „wrogie.csv”** – partnerstw gotowych do oceny: **10**." in shown(at, "markdown")
     assert_no_raw_markup(at, "dane")
 
 
@@ -634,10 +689,11 @@ def test_uploaded_file_names_are_shown_as_text(new_app):
 def test_validation_report_cells_are_shown_as_text(new_app):
     data = example_with(P05={"data_zgloszenia": "![d](http://evil.example/d.png)"})
     at = goto(start(new_app(session={UPLOAD_KEY: ("formularze.csv", data)})), "dane")
-    report = at.table[0].value.reset_index()
+    report, markdown = validation_report(at)
     [message] = report.loc[report["Partnerstwo"] == "P05", "Komunikat"]
-    assert "evil.example" in message
-    assert not RAW_MARKUP.search(message), message
+    assert "evil.example" in (plain(message) if markdown else message)
+    if markdown:
+        assert not RAW_MARKUP.search(message), message
 
 
 def test_broken_upload_is_reported_not_raised(new_app):
@@ -648,7 +704,7 @@ def test_broken_upload_is_reported_not_raised(new_app):
 
     goto(at, "dane")
     assert any(m.startswith("Błędy: **1**, ostrzeżenia: **0**.") for m in texts(at, "markdown"))
-    report = at.table[0].value.reset_index()
+    report = readable(*validation_report(at))
     assert report["Rodzaj"].tolist() == ["błąd"]
     assert "nie jest plikiem tekstowym CSV" in report["Komunikat"][0]
     assert "partnerstw gotowych do oceny: **0**" in "\n".join(texts(at, "markdown"))
@@ -664,13 +720,13 @@ def test_broken_upload_is_reported_not_raised(new_app):
 def test_removing_the_uploaded_forms_returns_to_the_example(new_app):
     data = example_with(P01={"nazwa": "Ziemia Testowa"})
     at = goto(start(new_app(session={UPLOAD_KEY: ("moje.csv", data)})), "dane")
-    assert "Pokazywane: **wczytany plik „moje.csv”** – partnerstw gotowych do oceny: **10**." in texts(at, "markdown")
+    assert "Pokazywane: **wczytany plik „moje.csv”** – partnerstw gotowych do oceny: **10**." in shown(at, "markdown")
 
     next(b for b in at.button if b.label == "Usuń wczytany plik formularzy").click().run()
     assert_ok(at)
     assert UPLOAD_KEY not in at.session_state
     assert at.sidebar.radio(key="w_zrodlo").options == ["przykładowe formularze"]
-    assert any(m.startswith("Pokazywane: **przykładowe formularze") for m in texts(at, "markdown"))
+    assert any(m.startswith("Pokazywane: **przykładowe formularze") for m in shown(at, "markdown"))
 
 
 @pytest.mark.xfail(strict=True, reason="pages/dane.py:22 sets st.session_state['w_zrodlo'] after the sidebar "
@@ -682,7 +738,7 @@ def test_uploading_forms_on_dane_switches_the_source(new_app):
     at.file_uploader(key="u_forms_0").upload("moje.csv", data, "text/csv").run()
     assert_ok(at)
     assert at.sidebar.radio(key="w_zrodlo").value == "wczytany"
-    assert "Pokazywane: **wczytany plik „moje.csv”** – partnerstw gotowych do oceny: **10**." in texts(at, "markdown")
+    assert "Pokazywane: **wczytany plik „moje.csv”** – partnerstw gotowych do oceny: **10**." in shown(at, "markdown")
     goto(at, "kandydaci")
     assert at.dataframe[0].value.set_index("id").loc["P01", "nazwa"] == "Ziemia Testowa"
 
@@ -692,10 +748,10 @@ def test_uploading_the_ztm_list_on_dane(new_app, fake_map):
     at = goto(start(new_app()), "dane")
     at.file_uploader(key="u_ztm_0").upload("ztm.csv", ztm, "text/csv").run()
     assert_ok(at)
-    assert texts(at.sidebar, "success") == ["Lista OSI ZTM: „ztm.csv”, 3 gmin."]
+    assert shown(at.sidebar, "success") == ["Lista OSI ZTM: „ztm.csv”, 3 gmin."]
     assert not any("nie wczytano" in v for v in texts(at.sidebar, "info"))
     goto(at, "mapa")
-    assert any(c.startswith("Lista OSI ZTM: „ztm\\.csv”.") for c in texts(at, "caption"))
+    assert any(c.startswith("Lista OSI ZTM: „ztm.csv”.") for c in shown(at, "caption"))
 
     goto(at, "dane")
     next(b for b in at.button if b.label == "Usuń wczytaną listę OSI ZTM").click().run()

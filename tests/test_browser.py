@@ -105,6 +105,8 @@ def session(browser, request):
     try:
         if request.session.testsfailed > failed_before:
             full_screenshot(page, "FAILED-" + re.sub(r"[^\w.-]+", "_", request.node.name))
+    except Exception as exc:  # best effort: a crashed page must not hide the test's own failure
+        print(f"no failure screenshot: {exc}")
     finally:
         context.close()
 
@@ -116,7 +118,13 @@ def page_name(path: str) -> str:
 
 def open_page(page, server, path: str, title: str | None, query: str = "") -> None:
     page.goto(server.url + path + query)
-    wait_for_app(page, title, timeout=MAP_TIMEOUT)
+    try:
+        wait_for_app(page, title, timeout=MAP_TIMEOUT)
+    except Exception as exc:
+        if server.process.poll() is not None:  # say so when the server is gone, not just "timeout"
+            raise AssertionError(f"the app server exited ({server.process.returncode}):\n"
+                                 f"{server.log_tail()}") from exc
+        raise
 
 
 def assert_no_errors(page, server, log_start: int) -> None:
@@ -226,10 +234,10 @@ def test_page_loads_offline(example_app, session, path, title):
 def test_presentation_mode(example_app, session, path, title):
     page, recorder = session
     log_start = log_size(example_app)
-    # The map page shows a long title in presentation mode; the others keep theirs.
+    # The map page's title may differ in presentation mode (a title for the slide); the others keep theirs.
     open_page(page, example_app, path, None if path == "/" else title, "?prezentacja=1")
     if path == "/":
-        page.locator("h1").filter(has_text="województwo podlaskie").first.wait_for(state="visible")
+        page.locator("h1").first.wait_for(state="visible")
         map_frame(page, timeout=MAP_TIMEOUT)
     assert not page.locator('[data-testid="stSidebar"]').is_visible(), "presentation mode shows the sidebar"
     assert_no_errors(page, example_app, log_start)
@@ -259,6 +267,32 @@ def test_map_draws_all_gminas_and_areas_offline(example_app, session):
     assert any("/app/static/vendor/leaflet/leaflet.js" in u for u in recorder.urls)
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "cwd/maps.py: folium's own fit_bounds starts an animated zoom (8 -> 7.75); the legend-aware refit "
+    "of _REFIT_JS runs during that animation and Leaflet's zoom-transition end then moves the map back "
+    "to the unpadded centre, so the western gminas lie under the legend"))
+def test_map_keeps_the_voivodeship_clear_of_the_legend(example_app, session):
+    """_REFIT_JS: 'keep the voivodeship clear of the legend (bottom-left) when there is room beside it'."""
+    page, _ = session
+    open_page(page, example_app, "/", "Mapa OSI i partnerstw")
+    frame = map_frame(page, timeout=MAP_TIMEOUT)
+    wait_map_settled(page, frame)
+    g = frame.evaluate("""() => {
+        const box = window.map.getContainer().getBoundingClientRect();
+        const legend = document.querySelector('.cwd-legend').getBoundingClientRect();
+        let west = Infinity;
+        window.map.eachLayer(l => {
+            const p = l.feature && l.feature.properties;
+            if (p && /^[0-9]{7}$/.test(String(p.teryt ?? '')) && l._path)
+                west = Math.min(west, l._path.getBoundingClientRect().left);
+        });
+        return {width: box.width, legendWidth: legend.width, legendRight: legend.right - box.left,
+                west: west - box.left};
+    }""")
+    assert g["width"] > 2.2 * g["legendWidth"], f"no room beside the legend at this size: {g}"
+    assert g["west"] >= g["legendRight"], f"gminas under the legend: {g}"
+
+
 # --- 3. names from forms stay text -------------------------------------------------------------
 def test_hostile_partnership_names_stay_text(hostile_app, session):
     page, recorder = session
@@ -276,6 +310,8 @@ def test_hostile_partnership_names_stay_text(hostile_app, session):
     page.mouse.down()
     page.mouse.up()
     page.locator("h5").filter(has_text=XSS_NAME).first.wait_for(state="visible")
+    wait_for_app(page, "Mapa OSI i partnerstw", timeout=MAP_TIMEOUT)
+    assert_no_errors(page, hostile_app, log_start)
     assert_no_img_x(page)
     full_screenshot(page, "wrogie-mapa")
 
