@@ -13,10 +13,10 @@ from cwd.fmt import fmt_int, fmt_pct
 FONT = dict(family="Source Sans Pro, DejaVu Sans, Arial, sans-serif", size=14)
 SOURCE_LINE = "Źródło: GUGiK PRG; GUS; formularze partnerstw"
 INDICATORS = {
-    "ludnosc": ("Ludność obszaru (31.12.2023)", fmt_int),
+    "ludnosc": ("Ludność obszaru<br>(31.12.2023)", fmt_int),
     "liczba_jst": ("Liczba JST", fmt_int),
-    "zmiana_ludnosci": ("Zmiana ludności 2018→2023", lambda v: fmt_pct(v, 1)),
-    "udzial_osi": ("Udział gmin w OSI", fmt_pct),
+    "zmiana_ludnosci": ("Zmiana ludności<br>2018→2023", lambda v: fmt_pct(v, 1)),
+    "udzial_osi": ("Udział gmin<br>w OSI", fmt_pct),
 }
 
 
@@ -43,8 +43,12 @@ def indicators_figure(rows: Sequence[Mapping], colors: Mapping[str, str], title:
             text=[fmt(r[key]) for r in rows], textposition="outside", cliponaxis=False,
             hovertext=[escape(r["nazwa"]) for r in rows], hoverinfo="text+y", showlegend=False,
         ), row=1, col=col)
-        fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=True, zerolinecolor="#999", row=1, col=col)
-    return _layout(fig, title, 360)
+        # Room for the value labels above (or, for negative values, below) the bars.
+        low, high = min(0, *values), max(0, *values)
+        span = (high - low) or 1
+        fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=True, zerolinecolor="#999",
+                         range=[low - 0.25 * span * (low < 0), high + 0.25 * span * (high > 0)], row=1, col=col)
+    return _layout(fig, title, 380)
 
 
 def sensitivity_figure(frame, title: str | None = None) -> go.Figure:

@@ -238,7 +238,8 @@ _CSS = """
 .cwd-tooltip th { vertical-align: top; white-space: nowrap; }
 .cwd-box { background: rgba(255,255,255,0.93); padding: 6px 8px; border-radius: 4px;
   box-shadow: 0 1px 4px rgba(0,0,0,0.3); font-size: 12px; line-height: 1.35; color: #222; }
-.cwd-legend { max-height: 60vh; overflow-y: auto; max-width: 270px; font-size: 11px; }
+.cwd-legend { max-height: 88vh; overflow-y: auto; max-width: 270px; font-size: 11px; }
+path.leaflet-interactive:focus { outline: none; }
 .cwd-legend summary { font-weight: 600; cursor: pointer; }
 .cwd-legend b { display: block; margin: 4px 0 2px; }
 .cwd-legend i { display: inline-block; width: 14px; height: 12px; margin-right: 6px;
@@ -249,7 +250,7 @@ _CSS = """
 
 # Presentation mode: labels legible on a projector.
 _LARGE_CSS = """
-.cwd-legend { font-size: 15px; max-width: 360px; max-height: 75vh; }
+.cwd-legend { font-size: 15px; max-width: 360px; max-height: 88vh; }
 .cwd-legend i { width: 18px; height: 15px; }
 .cwd-title { font-size: 19px; }
 .leaflet-tooltip.cwd-tooltip { font-size: 15px; }
@@ -303,15 +304,15 @@ map.attributionControl.setPrefix('Leaflet'); map.attributionControl.addAttributi
 // Controls sit above Leaflet's panes, so the legend would hide a tooltip: fade it meanwhile.
 map.on('tooltipopen', function() { var lg = el.querySelector('.cwd-legend'); if (lg) lg.style.opacity = 0.12; });
 map.on('tooltipclose', function() { var lg = el.querySelector('.cwd-legend'); if (lg) lg.style.opacity = ''; });
-if (window.ResizeObserver) {
-  new ResizeObserver(function() {
-    map.invalidateSize();
-    if (moved) { return; }
-    // keep the voivodeship clear of the legend (bottom-left) when there is room beside it
-    var lg = el.querySelector('.cwd-legend'), pad = lg && el.clientWidth > 2.2 * lg.offsetWidth ? lg.offsetWidth + 16 : 8;
-    map.fitBounds(bounds, {animate: false, paddingTopLeft: [pad, 8], paddingBottomRight: [8, 8]});
-  }).observe(el);
+function fit() {
+  map.invalidateSize();
+  if (moved) { return; }
+  // keep the voivodeship clear of the legend (bottom-left) when there is room beside it
+  var lg = el.querySelector('.cwd-legend'), pad = lg && el.clientWidth > 2.2 * lg.offsetWidth ? lg.offsetWidth + 16 : 8;
+  map.fitBounds(bounds, {animate: false, paddingTopLeft: [pad, 8], paddingBottomRight: [8, 8]});
 }
+fit();
+if (window.ResizeObserver) { new ResizeObserver(fit).observe(el); } else { window.addEventListener('resize', fit); }
 """
 
 
@@ -619,7 +620,7 @@ def build_map(
     _ScriptControl(_FULLSCREEN_JS).add_to(m)
     _ScriptControl(_FRONT_JS).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
-    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    # No folium fit_bounds: its animated zoom would undo the legend-aware fit below.
     _ScriptControl(_REFIT_JS % _js([[miny, minx], [maxy, maxx]])).add_to(m)
     return m
 

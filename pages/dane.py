@@ -90,8 +90,7 @@ st.subheader("Źródła danych")
 sources = pd.read_csv(DATA_DIR / "zrodla.csv", dtype=str).fillna("").rename(columns={
     "plik": "Plik", "opis": "Zawartość", "zrodlo": "Źródło", "data_referencyjna": "Stan na", "uwagi": "Uwagi"})
 st.table(sources.set_index("Plik"))
-st.caption("Granice gmin i powiatów: Źródło: GUGiK, Państwowy Rejestr Granic (PRG), stan 2020 – "
-           + (f"wczytane z {state.operator.shapes_dir}" if state.operator.shapes_dir else "folder shapes/ lub ../shared/geo")
-           + ".")
+st.caption("Granice gmin i powiatów: GUGiK, Państwowy Rejestr Granic (PRG), stan z 2020 r., w wersji "
+           "uogólnionej do mapy regionalnej (powierzchnie i ludność pochodzą z tabel GUS powyżej).")
 if state.boundaries_error:
     st.error(state.boundaries_error)

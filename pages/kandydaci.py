@@ -83,6 +83,7 @@ if gminy is not None:
     cols = st.columns(len(picked))
     for col, r in zip(cols, picked):
         with col:
-            st.markdown(f"**{md(r.id)} – {md(r.partnership.nazwa)}**")
+            # The map first, the name under it: long names wrap without misaligning the maps.
             st.plotly_chart(outline_figure(gminy, r.gminy, colors[r.id]), width="stretch",
                             config={"displayModeBar": False, "staticPlot": True}, key=f"mini_{r.id}")
+            st.caption(f"**{md(r.id)}** – {md(r.partnership.nazwa)}")

@@ -51,13 +51,16 @@ view = ranked[["miejsce", "id", "nazwa", "status", "spelnione", "ludnosc", "licz
                "pkt_ludnosc", "pkt_liczba_jst", "pkt_udzial_osi", "punkty"]].assign(
     udzial_osi=(ranked["udzial_osi"] * 100).round(0))
 table(view, presentation=hide, column_config={
-    "miejsce": "Miejsce", "id": "Id", "nazwa": "Partnerstwo", "status": "Status",
-    "spelnione": "Kryteria = 1", "ludnosc": st.column_config.NumberColumn("Ludność 31.12.2023", format="localized"),
-    "liczba_jst": "JST", "udzial_osi": st.column_config.NumberColumn("Gminy w OSI [%]", format="localized"),
-    "pkt_ludnosc": st.column_config.NumberColumn("pkt ludność", format="localized"),
-    "pkt_liczba_jst": st.column_config.NumberColumn("pkt JST", format="localized"),
-    "pkt_udzial_osi": st.column_config.NumberColumn("pkt OSI", format="localized"),
-    "punkty": st.column_config.NumberColumn("Punkty razem", format="localized"),
+    "miejsce": st.column_config.NumberColumn("Miejsce", width="small"), "id": st.column_config.TextColumn("Id", width="small"),
+    "nazwa": st.column_config.TextColumn("Partnerstwo", width="medium"), "status": "Status",
+    "spelnione": st.column_config.NumberColumn("Kryt. = 1", width="small"),
+    "ludnosc": st.column_config.NumberColumn("Ludność 31.12.2023", format="localized", width="small"),
+    "liczba_jst": st.column_config.NumberColumn("JST", width="small"),
+    "udzial_osi": st.column_config.NumberColumn("Gminy w OSI [%]", format="localized", width="small"),
+    "pkt_ludnosc": st.column_config.NumberColumn("pkt ludność", format="localized", width="small"),
+    "pkt_liczba_jst": st.column_config.NumberColumn("pkt JST", format="localized", width="small"),
+    "pkt_udzial_osi": st.column_config.NumberColumn("pkt OSI", format="localized", width="small"),
+    "punkty": st.column_config.NumberColumn("Punkty razem", format="localized", width="small"),
 })
 if proposal:
     st.success("Propozycja (pierwsze partnerstwa o statusie „spełnia”): "

@@ -634,19 +634,18 @@ def test_hostile_partnership_names_are_shown_as_text(new_app, fake_map, hostile_
     at = start(new_app(session={UPLOAD_KEY: hostile_upload}))
     assert at.sidebar.radio(key="w_zrodlo").value == "wczytany"
     assert not any("ilustracyjne" in c for c in texts(at, "caption"))  # not the example any more
-    assert f"##### {md(HOSTILE_HTML)}" in texts(at, "markdown")
+    assert any(md(HOSTILE_HTML) in v for v in texts(at, "markdown"))  # the side panel
     assert_no_raw_markup(at, "mapa")
 
     goto(at, "kandydaci")
     names = at.dataframe[0].value.set_index("id")["nazwa"]
     assert (names["P01"], names["P02"], names["P03"]) == (HOSTILE_HTML, HOSTILE_FORMULA, HOSTILE_MD)
-    body = texts(at, "markdown")
-    for pid, name in (("P01", HOSTILE_HTML), ("P02", HOSTILE_FORMULA), ("P03", HOSTILE_MD)):
-        assert f"**{pid} – {md(name)}**" in body
+    for name in (HOSTILE_HTML, HOSTILE_FORMULA, HOSTILE_MD):  # the outlines' labels: escaped, not dropped
+        assert any(md(name) in v for v in texts(at)), name
     assert_no_raw_markup(at, "kandydaci")
 
     goto(at, "ocena")
-    assert f"### {md(HOSTILE_HTML)} :green-badge[spełnia]" in texts(at, "markdown")
+    assert any(v.startswith(f"### {md(HOSTILE_HTML)}") for v in texts(at, "markdown"))
     assert_no_raw_markup(at, "ocena")
 
     goto(at, "wybor")

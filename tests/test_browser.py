@@ -267,10 +267,6 @@ def test_map_draws_all_gminas_and_areas_offline(example_app, session):
     assert any("/app/static/vendor/leaflet/leaflet.js" in u for u in recorder.urls)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "cwd/maps.py: folium's own fit_bounds starts an animated zoom (8 -> 7.75); the legend-aware refit "
-    "of _REFIT_JS runs during that animation and Leaflet's zoom-transition end then moves the map back "
-    "to the unpadded centre, so the western gminas lie under the legend"))
 def test_map_keeps_the_voivodeship_clear_of_the_legend(example_app, session):
     """_REFIT_JS: 'keep the voivodeship clear of the legend (bottom-left) when there is room beside it'."""
     page, _ = session

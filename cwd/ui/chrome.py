@@ -16,6 +16,7 @@ header[data-testid="stHeader"], div[data-testid="stToolbar"], [data-testid="stSi
 [data-testid="stAppViewContainer"] p, [data-testid="stAppViewContainer"] li,
 [data-testid="stAppViewContainer"] td, [data-testid="stAppViewContainer"] th { font-size: 1.25rem !important; }
 [data-testid="stCaptionContainer"] p { font-size: 1.05rem !important; }
+[data-testid="stTable"] td, [data-testid="stTable"] th { font-size: 1.05rem !important; padding: 0.3rem 0.4rem !important; }
 h1 { font-size: 2.3rem !important; }
 </style>
 """
