@@ -20,9 +20,9 @@ INDICATORS = {
 }
 
 
-def _layout(fig: go.Figure, title: str | None, height: int) -> go.Figure:
+def _layout(fig: go.Figure, title: str | None, height: int, top: int = 30) -> go.Figure:
     fig.update_layout(
-        title=title, font=FONT, height=height, margin=dict(l=10, r=10, t=60 if title else 30, b=50),
+        title=title, font=FONT, height=height, margin=dict(l=10, r=10, t=top + (40 if title else 0), b=50),
         plot_bgcolor="white", separators=", ",  # Polish: decimal comma, space for thousands
         annotations=list(fig.layout.annotations) + [dict(
             text=SOURCE_LINE, showarrow=False, xref="paper", yref="paper", x=0, y=-0.16,
@@ -48,7 +48,7 @@ def indicators_figure(rows: Sequence[Mapping], colors: Mapping[str, str], title:
         span = (high - low) or 1
         fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=True, zerolinecolor="#999",
                          range=[low - 0.25 * span * (low < 0), high + 0.25 * span * (high > 0)], row=1, col=col)
-    return _layout(fig, title, 380)
+    return _layout(fig, title, 400, top=75)  # two-line panel titles
 
 
 def sensitivity_figure(frame, title: str | None = None) -> go.Figure:

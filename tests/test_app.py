@@ -310,7 +310,8 @@ def test_presentation_link_shows_the_reference_date(new_app, fake_map):
 
     assert at.sidebar.toggle(key="w_prezentacja").value is True
     assert [t.value for t in at.title] == ["Mapa OSI i partnerstw"]
-    assert any("stan na 30.06.2019" in c for c in texts(at, "caption"))  # the line under the title
+    assert any(c.startswith("Województwo podlaskie") and "stan na 30.06.2019" in c
+               for c in shown(at, "caption"))  # the line under the title
     assert "(ludność miast: stan na 30.06.2019)" in fake_map.script  # the map's own title
     assert "#### Szczegóły" not in texts(at, "markdown")  # no side panel
     assert any('section[data-testid="stSidebar"]' in v for v in texts(at, "markdown"))
