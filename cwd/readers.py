@@ -225,7 +225,7 @@ def _read_csv(data: bytes, plik: str) -> Table:
         return _file_error(
             plik,
             f"Plik „{plik}” nie jest plikiem tekstowym CSV (zawiera dane binarne){hint}. "
-            "Wczytaj formularz zapisany jako CSV (UTF-8 lub Windows-1250) albo XLSX.",
+            "Wczytaj plik zapisany jako CSV (UTF-8 lub Windows-1250) albo XLSX.",
         )
     text = text.lstrip("\ufeff")
     lines = text.splitlines()
@@ -325,7 +325,7 @@ def _read_workbook(workbook, plik: str, sheet: str | None) -> Table:
             return _file_error(
                 plik,
                 f"Arkusz „{chosen.title}” ma ponad {f'{MAX_ROWS:_}'.replace('_', ' ')} wierszy – "
-                "to nie wygląda na formularz.",
+                "to nie wygląda na formularz ani listę gmin.",
             )
         records.append((number, [cell_text(v) for v in row]))
     table = _tabulate(plik, records, csv_layout=False, sheet=chosen.title)

@@ -6,7 +6,8 @@ from cwd.template import template_xlsx_bytes
 from cwd.paths import DATA_DIR
 from cwd.problems import as_records
 from cwd.ui.chrome import example_notice, exit_presentation_link, page_title
-from cwd.ui.state import UPLOAD_KEY, ZTM_UPLOAD_KEY, app_state
+from cwd.ui.state import SWITCH_TO_UPLOAD, UPLOAD_KEY, ZTM_UPLOAD_KEY, app_state
+from cwd.ui.text import md
 
 state = app_state()
 exit_presentation_link(state)
@@ -28,9 +29,9 @@ def forms_upload() -> None:
                           key=f"u_forms_{st.session_state.get('u_forms_n', 0)}")
     if up is not None and st.session_state.get(UPLOAD_KEY) != (up.name, up.getvalue()):
         st.session_state[UPLOAD_KEY] = (up.name, up.getvalue())
-        st.session_state["w_zrodlo"] = "wczytany"
+        st.session_state[SWITCH_TO_UPLOAD] = True
         st.rerun()
-    st.write(f"Pokazywane: **{state.forms_label}** – partnerstw gotowych do oceny: "
+    st.write(f"Pokazywane: **{md(state.forms_label)}** – partnerstw gotowych do oceny: "
              f"**{len(state.forms.partnerships)}**.")
     c1, c2 = st.columns(2)
     c1.download_button("Szablon formularza (XLSX)", template_xlsx_bytes, on_click="ignore",
@@ -78,6 +79,8 @@ if problems:
         "id_partnerstwa": "Partnerstwo", "komunikat": "Komunikat"})
     report["Wiersz"] = report["Wiersz"].map(lambda v: "" if pd.isna(v) else str(int(v)))
     report = report.fillna("")
+    # st.table renders cells as Markdown, and messages quote the user's values: shown as text.
+    report = report.map(md)
     # A static table wraps long messages; a very long report scrolls in a data grid instead.
     if len(report) <= 60:
         st.table(report.set_index("Rodzaj"))

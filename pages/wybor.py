@@ -101,11 +101,11 @@ if [i for i in st.session_state.get("_kept_w_wybrane", []) if i not in names]:  
     st.session_state["_kept_w_wybrane"] = [i for i in st.session_state["_kept_w_wybrane"] if i in names]
     st.session_state.pop("w_wybrane", None)
 chosen = kept(st.multiselect, "w_wybrane", [], f"Wybrane partnerstwa (najwyżej {MAX_SELECTED})", list(frame["id"]),
-              max_selections=MAX_SELECTED, format_func=lambda i: f"{i} – {names[i]} ({statuses[i]})",
+              max_selections=MAX_SELECTED, format_func=lambda i: f"{i} – {names[i]} ({statuses[i]})",  # options are plain text
               placeholder="wybierz partnerstwa…", hidden=hide)
 justifications = {}
 for pid in chosen:
-    justifications[pid] = kept(st.text_area, f"w_uzas_{pid}", "", f"Uzasadnienie wyboru: {pid} – {names[pid]}",
+    justifications[pid] = kept(st.text_area, f"w_uzas_{pid}", "", f"Uzasadnienie wyboru: {md(pid)} – {md(names[pid])}",
                                placeholder="Dlaczego to partnerstwo – pisemne uzasadnienie decyzji.", hidden=hide)
     if hide:
         st.markdown(f"**{md(pid)} – {md(names[pid])}** {status_badge(statuses[pid])}  \n"

@@ -47,8 +47,8 @@ def _areas(shapes_dir: str | None, key: tuple):
 
 
 @st.cache_resource(show_spinner="Rysowanie mapy…", max_entries=32)
-def _build(_digest_key: str, shapes_dir: str | None, _inputs: dict):
-    """Built once per distinct content (the digest); the underscore arguments are not hashed."""
+def _build(digest: str, shapes_dir: str | None, _inputs: dict):
+    """Built once per distinct content: the digest is the cache key (`_inputs` is not hashed)."""
     from cwd.maps import build_map
 
     gminy, powiaty = loaders.display_layers(shapes_dir)

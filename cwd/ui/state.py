@@ -5,6 +5,7 @@ mirrored into the URL's query parameters so a view can be shared as a link.
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -22,10 +23,12 @@ from cwd.settings import (
     OperatorSettings, OsiSettings,
 )
 from cwd.ui import loaders
+from cwd.ui.text import md
 
 EXAMPLE_FILE = DATA_DIR / "formularze_przyklad.csv"
 SRC_EXAMPLE, SRC_OPERATOR, SRC_UPLOAD = "przyklad", "operator", "wczytany"
 UPLOAD_KEY, ZTM_UPLOAD_KEY = "forms_upload", "ztm_upload"  # session keys: (filename, bytes)
+SWITCH_TO_UPLOAD = "_switch_to_upload"  # set by Dane: show the uploaded forms from the next run on
 
 
 @dataclass
@@ -54,15 +57,21 @@ class AppState:
         return next((r for r in self.results if r.id == pid), None)
 
 
+# The state of the current run. Not in st.session_state: a run that ends with st.stop() can bring
+# a removed session key back, and a page must never see the state of an earlier run.
+_RUN = threading.local()
+
+
 def app_state() -> AppState:
     """The state computed by app.py in this run (pages call this)."""
-    if "_app_state" not in st.session_state:
+    state = getattr(_RUN, "state", None)
+    if state is None:
         _rerun_through_router()
-    return st.session_state["_app_state"]
+    return state
 
 
 def forget_state() -> None:
-    st.session_state.pop("_app_state", None)
+    _RUN.state = None
 
 
 def _rerun_through_router() -> None:
@@ -88,7 +97,7 @@ def _seed_from_query(register: Register, ref_dates: list[date]) -> None:
         return
     st.session_state["_seeded"] = True
     q = st.query_params
-    if (v := q.get("prog", "")).isdigit() and 1_000 <= int(v) <= 100_000:
+    if (v := q.get("prog", "")).isascii() and v.isdigit() and 1_000 <= int(v) <= 100_000:
         st.session_state["w_prog"] = int(v)
     if v := q.get("data"):
         try:
@@ -173,9 +182,11 @@ def build_state() -> AppState:
         options.insert(0, SRC_UPLOAD)
     labels = {
         SRC_EXAMPLE: "przykładowe formularze",
-        SRC_OPERATOR: f"plik operatora ({operator.forms_path.name if operator.forms_path else ''})",
-        SRC_UPLOAD: f"wczytany plik ({st.session_state[UPLOAD_KEY][0] if UPLOAD_KEY in st.session_state else ''})",
+        SRC_OPERATOR: f"plik operatora ({md(operator.forms_path.name) if operator.forms_path else ''})",
+        SRC_UPLOAD: f"wczytany plik ({md(st.session_state[UPLOAD_KEY][0]) if UPLOAD_KEY in st.session_state else ''})",
     }
+    if st.session_state.pop(SWITCH_TO_UPLOAD, False) and SRC_UPLOAD in options:
+        st.session_state["w_zrodlo"] = SRC_UPLOAD  # Dane asked for it: set before the radio exists
     if st.session_state.get("w_zrodlo") not in options:
         st.session_state["w_zrodlo"] = options[0]
     choice = sb.radio("Formularze partnerstw", options, format_func=labels.get, key="w_zrodlo")
@@ -192,11 +203,11 @@ def build_state() -> AppState:
         sb.info("Lista OSI ZTM: **nie wczytano**. Przynależność gmin do OSI ZTM jest nieznana "
                 "(wczytaj oficjalną listę na stronie „Dane”).")
     elif any(p.is_error for p in ztm.problems):
-        sb.error(f"Lista OSI ZTM {ztm_label} ma błędy i nie jest używana – szczegóły na stronie „Dane”.")
+        sb.error(f"Lista OSI ZTM {md(ztm_label)} ma błędy i nie jest używana – szczegóły na stronie „Dane”.")
         ztm = None
     else:
         ztm_codes = ztm.codes
-        sb.success(f"Lista OSI ZTM: {ztm_label}, {fmt_int(len(ztm.codes))} gmin.")
+        sb.success(f"Lista OSI ZTM: {md(ztm_label)}, {fmt_int(len(ztm.codes))} gmin.")
 
     # Settings of the small-town route
     sb.markdown("### Ustawienia OSI")
@@ -245,7 +256,7 @@ def build_state() -> AppState:
     )
     if boundaries_error:
         state.notes.append(boundaries_error)
-    st.session_state["_app_state"] = state
+    _RUN.state = state
     return state
 
 
