@@ -290,8 +290,9 @@ def test_markers_are_circle_markers_only(full_map):
 
 
 def test_map_fits_podlaskie_and_has_own_controls(full_map, full_html):
-    fit = next(c for c in full_map._children.values() if isinstance(c, folium.map.FitBounds))
-    (south, west), (north, east) = fit.bounds
+    # The map fits itself in the browser (legend-aware, see maps._REFIT_JS) to these bounds.
+    bounds = re.search(r"L\.latLngBounds\((\[\[.*?\]\])\)", full_html)
+    (south, west), (north, east) = json.loads(bounds.group(1))
     assert 52.2 < south < 52.4 and 21.5 < west < 21.7 and 54.3 < north < 54.5 and 23.8 < east < 24.0
     assert "requestFullscreen" in full_html
     assert "Legenda" in full_html
