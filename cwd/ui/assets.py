@@ -15,24 +15,20 @@ from cwd.paths import ROOT
 VENDOR_DIR = ROOT / "static" / "vendor" / "leaflet"
 
 
-def _source_dir() -> Path:
-    import xstatic.pkg.leaflet as leaflet
-
-    return Path(leaflet.BASE_DIR)
-
-
 @lru_cache(maxsize=1)
 def ensure_leaflet_assets() -> Path:
     """Copy leaflet.js, leaflet.css and its images next to the app once per process."""
-    src = _source_dir()
+    from cwd.maps import leaflet_asset_files
+
+    files = leaflet_asset_files()
     VENDOR_DIR.mkdir(parents=True, exist_ok=True)
     for name in ("leaflet.js", "leaflet.css"):
         target = VENDOR_DIR / name
-        if not target.exists() or not filecmp.cmp(src / name, target, shallow=False):
+        if not target.exists() or not filecmp.cmp(files[name], target, shallow=False):
             tmp = target.with_suffix(target.suffix + ".tmp")
-            shutil.copyfile(src / name, tmp)
+            shutil.copyfile(files[name], tmp)
             tmp.replace(target)  # atomic: a concurrent page load never sees half a file
-    shutil.copytree(src / "images", VENDOR_DIR / "images", dirs_exist_ok=True)
+    shutil.copytree(files["images"], VENDOR_DIR / "images", dirs_exist_ok=True)
     return VENDOR_DIR
 
 
