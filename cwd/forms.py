@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from cwd.model import Partnership, Value, partnerships_frame
-from cwd.problems import ERROR, WARNING, Problem
+from cwd.problems import ERROR, WARNING, HasProblems, Problem
 from cwd.readers import Table, match_columns, read_table, read_table_path
 from cwd.register import CRITERIA_IDS, Register
 from cwd.settings import FORMS_DEADLINE
@@ -164,20 +164,12 @@ def format_date(day: date) -> str:
 
 # --- result ------------------------------------------------------------------------
 @dataclass
-class FormsResult:
+class FormsResult(HasProblems):
     plik: str
     partnerships: list[Partnership] = field(default_factory=list)  # usable ones only (no errors)
     problems: list[Problem] = field(default_factory=list)
     naglowek: int | None = None  # header row; its errors concern the whole file
     wiersze: int = 0  # data rows found (usable or not)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_error]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if not p.is_error]
 
     @property
     def file_errors(self) -> list[Problem]:

@@ -31,6 +31,20 @@ class Problem:
         return f"{where}: [{self.waga}] {self.komunikat}"
 
 
+class HasProblems:
+    """Errors and warnings of a reader's result (a dataclass with a `problems` list)."""
+
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+
 def as_records(problems: list[Problem]) -> list[dict]:
     """Rows for a table or JSON: plik, wiersz, kolumna, waga, komunikat."""
     return [

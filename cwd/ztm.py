@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cwd.forms import code_format_error, normalize_code, voivodeship_of
-from cwd.problems import ERROR, WARNING, Problem
+from cwd.problems import ERROR, WARNING, HasProblems, Problem
 from cwd.readers import Table, header_key, match_columns, read_table, read_table_path
 from cwd.register import Register
 
@@ -23,19 +23,11 @@ ZTM_COLUMNS: dict[str, tuple[str, ...]] = {
 
 
 @dataclass
-class ZtmListResult:
+class ZtmListResult(HasProblems):
     plik: str
     codes: frozenset[str] = frozenset()  # 7-digit gmina TERYT codes from rows without errors
     zrodlo: str = ""  # distinct sources given in the file, in order, joined with "; "
     problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_error]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if not p.is_error]
 
     @property
     def usable(self) -> bool:

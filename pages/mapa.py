@@ -6,7 +6,7 @@ from cwd.ui.chrome import example_notice, exit_presentation_link, page_title
 from cwd.ui.mapview import map_spec, show_map
 from cwd.ui.state import app_state
 from cwd.ui.text import md
-from cwd.ui.widgets import status_badge
+from cwd.ui.widgets import reasons, status_badge
 
 state = app_state()
 ref = fmt_date(state.osi_settings.data_ludnosci)
@@ -61,8 +61,7 @@ if panel is not None:
                 st.markdown(f"##### {md(r.partnership.nazwa)}")
                 st.markdown(f"{status_badge(c.status)} · kryteria = 1: {c.spelnione}/11  \n"
                             f"OSI: {md(r.osi.summary())}  \nLudność (31.12.2023): {fmt_int(r.ludnosc)}")
-                for reason in c.powody:
-                    st.markdown(f"- {md(reason)}")
+                reasons(c.powody)
                 with st.expander(f"Członkowie ({len(r.partnership.czlonkowie)})"):
                     st.markdown("  \n".join(
                         f"{'**' if m == r.partnership.lider else ''}{md(state.register.label(m))}"

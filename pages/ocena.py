@@ -9,7 +9,7 @@ from cwd.ui import loaders
 from cwd.ui.chrome import example_notice, exit_presentation_link, page_title
 from cwd.ui.state import app_state
 from cwd.ui.text import md
-from cwd.ui.widgets import criteria_matrix, pick_partnership, status_badge, value_label
+from cwd.ui.widgets import criteria_matrix, pick_partnership, reasons, status_badge, value_label
 
 state = app_state()
 exit_presentation_link(state)
@@ -42,8 +42,7 @@ c = result.checklist
 st.markdown(f"### {md(p.nazwa)} {status_badge(c.status)}")
 st.caption(f"Lider: {md(state.register.label(p.lider))} · JST: {len(p.czlonkowie)} · "
            f"data zgłoszenia: {fmt_date(p.data_zgloszenia)} · koordynator: {md(p.koordynator or '—')}")
-for reason in c.powody:
-    st.markdown(f"- {md(reason)}")
+reasons(c.powody)
 
 if state.presentation:  # read-only: the checklist as a table, no form
     st.table(criteria_matrix([result]))

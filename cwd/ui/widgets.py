@@ -16,6 +16,14 @@ def status_badge(status: str) -> str:
     return f":{STATUS_COLORS.get(status, 'gray')}-badge[{status}]"
 
 
+def reasons(items) -> None:
+    """Polish reasons (they quote form text) as an escaped bullet list."""
+    from cwd.ui.text import md
+
+    for reason in items:
+        st.markdown(f"- {md(reason)}")
+
+
 def value_label(v: Value) -> str:
     return VALUE_LABELS[v]
 
