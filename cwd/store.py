@@ -122,6 +122,17 @@ history_table = Table(
     Column("changed_at", UtcDateTime, nullable=False),
 )
 
+# Append-only: every recorded UM decision (the ≤ 3 partnerships and their justifications).
+decision_table = Table(
+    "cwd_decision",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("decided_by", String(MAX_ASSESSOR_LENGTH), nullable=False),
+    Column("decided_at", UtcDateTime, nullable=False),
+    Column("picks", Text, nullable=False),  # JSON: [{"id", "nazwa", "uzasadnienie"}, …] in the chosen order
+    Column("settings", Text, nullable=False, default=""),  # the OSI settings and data it was made on
+)
+
 
 # --- values ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
@@ -154,6 +165,24 @@ class HistoryEntry:
     comment: str
     assessor: str
     changed_at: datetime
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A recorded choice of at most MAX_SELECTED partnerships with a justification for each."""
+
+    id: int
+    picks: tuple[tuple[str, str, str], ...]  # (partnership id, name, justification)
+    decided_by: str
+    decided_at: datetime
+    settings: str = ""
+
+    @property
+    def ids(self) -> list[str]:
+        return [pid for pid, _name, _why in self.picks]
+
+    def justification(self, pid: str) -> str:
+        return next((why for p, _name, why in self.picks if p == pid), "")
 
 
 class ConflictError(Exception):
@@ -415,6 +444,51 @@ class AssessmentStore:
             version=new_version,
             updated_at=now,
         )
+
+    # -- decisions --
+    def save_decision(self, picks, decided_by: str, settings: str = "") -> Decision:
+        """Record a decision: picks are (id, name, justification), at most MAX_SELECTED, each with a
+        justification. Append-only: earlier decisions stay in the record."""
+        import json
+
+        from cwd.settings import MAX_SELECTED
+
+        picks = tuple((str(pid), str(name), str(why).strip()) for pid, name, why in picks)
+        if not isinstance(decided_by, str) or not decided_by.strip():
+            raise ValueError("Podaj imię i nazwisko osoby zapisującej decyzję.")
+        decided_by = _check_assessor(decided_by)
+        if not picks:
+            raise ValueError("Decyzja musi wskazywać co najmniej jedno partnerstwo.")
+        if len(picks) > MAX_SELECTED:
+            raise ValueError(f"Można wybrać najwyżej {MAX_SELECTED} partnerstwa (wybrano {len(picks)}).")
+        if len({pid for pid, _n, _w in picks}) != len(picks):
+            raise ValueError("To samo partnerstwo wybrano więcej niż raz.")
+        if missing := [pid for pid, _n, why in picks if not why]:
+            raise ValueError("Brak uzasadnienia wyboru dla: " + ", ".join(missing) + ".")
+        now = datetime.now(timezone.utc)
+        payload = json.dumps([{"id": p, "nazwa": n, "uzasadnienie": w} for p, n, w in picks], ensure_ascii=False)
+        with self._write() as conn, conn.begin():
+            new_id = conn.execute(decision_table.insert().values(
+                decided_by=decided_by, decided_at=now, picks=payload, settings=settings or "",
+            )).inserted_primary_key[0]
+        return Decision(int(new_id), picks, decided_by, now, settings or "")
+
+    def decisions(self) -> list[Decision]:
+        """Every recorded decision, newest first."""
+        import json
+
+        d = decision_table
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(d).order_by(d.c.id.desc())).all()
+        return [
+            Decision(row.id, tuple((p["id"], p["nazwa"], p["uzasadnienie"]) for p in json.loads(row.picks)),
+                     row.decided_by, row.decided_at, row.settings)
+            for row in rows
+        ]
+
+    def latest_decision(self) -> Decision | None:
+        found = self.decisions()
+        return found[0] if found else None
 
     def dispose(self) -> None:
         self.engine.dispose()

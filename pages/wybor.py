@@ -7,7 +7,7 @@ import streamlit as st
 from cwd import bulk
 from cwd.charts import sensitivity_figure, timeline_figure
 from cwd.evaluation import results_frame
-from cwd.fmt import fmt_date, fmt_date_long, fmt_int
+from cwd.fmt import fmt_date, fmt_date_long, fmt_datetime, fmt_int
 from cwd.osi import build_context
 from cwd.selection import TIE_BREAKERS, Weights, check_selection, rank, sensitivity, suggested
 from cwd.settings import FORMS_DEADLINE, FUNCTIONAL_AREA_LABELS, MAX_SELECTED, MFIPR_ANNOUNCEMENT, UM_DECISION
@@ -16,6 +16,15 @@ from cwd.ui.chrome import example_notice, exit_presentation_link, page_title
 from cwd.ui.state import app_state
 from cwd.ui.text import md
 from cwd.ui.widgets import kept, status_badge, table
+
+
+
+def settings_summary(state) -> str:
+    return (f"Próg małego miasta: {fmt_int(state.osi_settings.prog_ludnosci)} mieszk.; stan ludności na "
+            f"{fmt_date(state.osi_settings.data_ludnosci)}; obszar funkcjonalny: "
+            f"{FUNCTIONAL_AREA_LABELS[state.osi_settings.obszar_funkcjonalny]}; lista OSI ZTM: "
+            f"{state.ztm_label or 'nie wczytano'}; formularze: {state.forms_label}.")
+
 
 state = app_state()
 hide = state.presentation
@@ -97,6 +106,16 @@ with st.expander("Wrażliwość pierwszej trójki na wagi i próg ludności", ex
 
 # --- the choice --------------------------------------------------------------------------------
 st.subheader("Decyzja UM")
+store = loaders.store()
+recorded = store.latest_decision()
+if recorded is not None and "_kept_w_wybrane" not in st.session_state:
+    # A new session starts from the recorded decision.
+    st.session_state["_kept_w_wybrane"] = [pid for pid in recorded.ids if pid in names]
+    for pid in recorded.ids:
+        st.session_state.setdefault(f"_kept_w_uzas_{pid}", recorded.justification(pid))
+if recorded is not None:
+    st.caption(f"Zapisana decyzja: {', '.join(md(pid) for pid in recorded.ids)} – zapisał(a) {md(recorded.decided_by)}, "
+               f"{fmt_datetime(recorded.decided_at)}.")
 if [i for i in st.session_state.get("_kept_w_wybrane", []) if i not in names]:  # the forms changed
     st.session_state["_kept_w_wybrane"] = [i for i in st.session_state["_kept_w_wybrane"] if i in names]
     st.session_state.pop("w_wybrane", None)
@@ -118,6 +137,19 @@ for p in problems:
 missing = [pid for pid in chosen if not justifications[pid].strip()]
 if missing and not hide:
     st.info("Brak uzasadnienia dla: " + ", ".join(missing) + ".")
+if chosen and not hide:
+    who_col, save_col = st.columns([3, 1], vertical_alignment="bottom")
+    who = kept(who_col.text_input, "w_decyzja_kto", "", "Decyzję zapisuje (imię i nazwisko)")
+    if save_col.button("Zapisz decyzję", type="primary", disabled=bool(problems or missing)):
+        try:
+            saved = store.save_decision([(pid, names[pid], justifications[pid]) for pid in chosen], who,
+                                        settings=settings_summary(state))
+        except ValueError as exc:
+            st.error(str(exc))
+        else:
+            st.success(f"Zapisano decyzję ({fmt_datetime(saved.decided_at)}). Poprzednie decyzje pozostają w rejestrze.")
+    if problems or missing:
+        st.caption("Decyzję można zapisać, gdy wybrane partnerstwa mają status „spełnia” i uzasadnienia.")
 
 # --- timeline ----------------------------------------------------------------------------------
 st.subheader("Harmonogram naboru (2020)")
@@ -146,11 +178,7 @@ from cwd import export  # noqa: E402 - heavy (matplotlib), only when there is so
 
 now = datetime.now(timezone.utc)
 selected = [state.result(pid) for pid in chosen]
-store = loaders.store()
-settings_summary = (f"Próg małego miasta: {fmt_int(state.osi_settings.prog_ludnosci)} mieszk.; stan ludności na "
-                    f"{fmt_date(state.osi_settings.data_ludnosci)}; obszar funkcjonalny: "
-                    f"{FUNCTIONAL_AREA_LABELS[state.osi_settings.obszar_funkcjonalny]}; lista OSI ZTM: "
-                    f"{state.ztm_label or 'nie wczytano'}; formularze: {state.forms_label}.")
+summary = settings_summary(state)
 shapes_dir = str(state.operator.shapes_dir) if state.operator.shapes_dir else None
 register, illustrative, chosen_ids = state.register, state.forms_is_example, list(chosen)
 justifications = dict(justifications)
@@ -160,7 +188,7 @@ justifications = dict(justifications)
 def xlsx() -> bytes:
     history = [h for h in store.history() if h.partnership_id in chosen_ids]
     return export.selection_xlsx(selected, register, store.get_all(), history, justifications, generated=now,
-                                 settings_summary=settings_summary, illustrative=illustrative)
+                                 settings_summary=summary, illustrative=illustrative)
 
 
 gminy, powiaty = loaders.display_layers(shapes_dir)
@@ -171,7 +199,7 @@ def pdf() -> bytes:
 
     areas = None if gminy is None else dissolve_areas(gminy, {r.id: r.gminy for r in selected})
     return export.selection_pdf(selected, register, store.get_all(), justifications, generated=now,
-                                settings_summary=settings_summary, gminy_display=gminy, powiaty_display=powiaty,
+                                settings_summary=summary, gminy_display=gminy, powiaty_display=powiaty,
                                 areas=areas, illustrative=illustrative)
 
 

@@ -448,6 +448,26 @@ def test_wybor_choice_warns_and_offers_the_package(new_app):
     assert any("XLSX" in b.label for b in at.get("download_button"))
 
 
+def test_wybor_records_the_decision_durably(new_app):
+    at = goto(start(new_app()), "wybor")
+    at.multiselect(key="w_wybrane").set_value(["P01", "P02"]).run()
+    save = next(b for b in at.button if b.label == "Zapisz decyzję")
+    assert save.disabled  # no justifications yet
+    at.text_area(key="w_uzas_P01").input("Najlepiej przygotowane.")
+    at.text_area(key="w_uzas_P02").input("Silne powiązania funkcjonalne.")
+    at.text_input(key="w_decyzja_kto").input("Anna Nowak")
+    at.run()
+    next(b for b in at.button if b.label == "Zapisz decyzję").click().run()
+    assert_ok(at)
+    assert any(v.startswith("Zapisano decyzję") for v in texts(at, "success"))
+
+    # A new session (another analyst, or after a restart) starts from the recorded decision.
+    again = goto(start(new_app()), "wybor")
+    assert again.multiselect(key="w_wybrane").value == ["P01", "P02"]
+    assert again.text_area(key="w_uzas_P02").value == "Silne powiązania funkcjonalne."
+    assert any("zapisał(a) Anna Nowak" in plain(c) for c in texts(again, "caption"))
+
+
 def test_dane_shows_the_validation_report_and_sources(new_app):
     at = goto(start(new_app()), "dane")
 

@@ -528,3 +528,36 @@ def test_valid_edge_values_are_accepted(store):
     saved = store.save("P-01", {"I.1": numpy.int8(1), "I.2": 0, "I.3": None}, {"I.1": None}, "Anna Nowak", 0)
     assert saved.values["I.1"] == 1 and type(saved.values["I.1"]) is int
     assert store.get("P-01").values["I.2"] == 0 and store.get("P-01").values["I.3"] is None
+
+
+# --- the UM decision ---------------------------------------------------------------------------
+def test_decision_is_recorded_and_survives_a_restart(backend):
+    s = backend.open()
+    assert s.latest_decision() is None
+    first = s.save_decision([("P01", "Ziemia Wysokomazowiecka", "Spójne z SRW.")], "Anna Nowak", "próg 20 000")
+    second = s.save_decision([("P02", "Wiele gmin – jeden cel", "Powiązania funkcjonalne."),
+                              ("P01", "Ziemia Wysokomazowiecka", " Spójne z SRW. ")], "Jan Kowalski")
+    s.dispose()
+
+    again = backend.open()
+    try:
+        latest = again.latest_decision()
+        assert latest.ids == ["P02", "P01"] and latest.decided_by == "Jan Kowalski"
+        assert latest.justification("P01") == "Spójne z SRW."  # trimmed
+        assert [d.id for d in again.decisions()] == [second.id, first.id]  # append-only, newest first
+        assert again.decisions()[1].settings == "próg 20 000"
+    finally:
+        again.dispose()
+
+
+@pytest.mark.parametrize("picks,who,message", [
+    ([], "Anna", "co najmniej jedno"),
+    ([("P1", "a", "x"), ("P2", "b", "x"), ("P3", "c", "x"), ("P4", "d", "x")], "Anna", "najwyżej 3"),
+    ([("P1", "a", "x"), ("P1", "a", "y")], "Anna", "więcej niż raz"),
+    ([("P1", "a", "  ")], "Anna", "Brak uzasadnienia wyboru dla: P1"),
+    ([("P1", "a", "x")], "   ", "imię i nazwisko"),
+])
+def test_invalid_decision_is_refused_and_nothing_is_written(store, picks, who, message):
+    with pytest.raises(ValueError, match=message):
+        store.save_decision(picks, who)
+    assert store.decisions() == []
