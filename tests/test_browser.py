@@ -327,3 +327,46 @@ def test_hostile_partnership_names_stay_text(hostile_app, session):
 
     assert recorder.dialogs == [], f"a dialog was opened: {recorder.dialogs}"
     assert recorder.external == [], f"requests to non-local hosts: {recorder.external}"
+
+
+# --- 4. images for print, made with no internet ------------------------------------------------
+def _png_size(path: Path) -> tuple[int, int]:
+    from PIL import Image
+
+    with Image.open(path) as image:
+        assert image.format == "PNG"
+        return image.size
+
+
+def test_map_png_for_print(example_app, session, tmp_path):
+    page, recorder = session
+    open_page(page, example_app, "/", "Mapa OSI i partnerstw")
+    frame = map_frame(page, timeout=MAP_TIMEOUT)
+    on_screen = frame.evaluate("() => window.map.getContainer().getBoundingClientRect().width")
+    button = page.get_by_role("button", name=re.compile(r"Mapa do druku \(PNG\): pokazane partnerstwa"))
+    with page.expect_download(timeout=MAP_TIMEOUT) as download:
+        button.click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    assert re.fullmatch(r"cwd_mapa_partnerstw_\d{4}-\d{2}-\d{2}\.png", path.name)
+    width, _height = _png_size(path)
+    assert width >= 2 * on_screen, (width, on_screen)
+    assert recorder.external == [], f"requests to non-local hosts: {recorder.external}"
+
+
+def test_comparison_chart_png_for_print(example_app, session, tmp_path):
+    page, recorder = session
+    open_page(page, example_app, "/kandydaci", "Kandydaci")
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    chart.scroll_into_view_if_needed()
+    chart.wait_for(state="visible")
+    on_screen = chart.bounding_box()["width"]
+    chart.hover()
+    with page.expect_download(timeout=MAP_TIMEOUT) as download:
+        # plotly's own modebar button: the image is drawn in the browser (toImageButtonOptions, scale 3)
+        chart.locator('[data-title="Download plot as a PNG"], [data-title="Download plot as a png"]').first.click()
+    path = tmp_path / (download.value.suggested_filename or "wykres.png")
+    download.value.save_as(path)
+    width, _height = _png_size(path)
+    assert width >= 2 * on_screen, (width, on_screen)
+    assert recorder.external == [], f"requests to non-local hosts: {recorder.external}"

@@ -9,7 +9,7 @@ from cwd.fmt import fmt_date
 from cwd.ui import loaders
 from cwd.ui.state import AppState
 
-PRINT_DPI = 220  # A4 width at ≥ 2× a screen's density
+PRINT_DPI = 300  # print resolution: the 7-inch-wide map is 2 100 px, over 2× its size on screen
 
 
 def _png(state: AppState, results, title: str):
