@@ -49,7 +49,8 @@ SHEET_HISTORY = "Historia"
 SHEET_SOURCES = "Źródła"
 
 # Map colours: Okabe–Ito, distinguishable with colour-vision deficiencies and in greyscale print.
-AREA_COLOURS = ("#E69F00", "#0072B2", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000")
+AREA_COLOURS = ("#E69F00", "#0072B2", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000",
+                "#882255", "#44AA99", "#999933", "#6699CC")  # numbered labels tell repeats apart beyond 12
 GMINA_FILL = "#e3e3e3"
 POWIAT_EDGE = "#6b6b6b"
 
