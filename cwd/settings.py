@@ -64,3 +64,13 @@ class OperatorSettings:
             database_path=path("CWD_DATABASE_PATH") or ROOT / "var" / "cwd.sqlite",
             wojewodztwo=env.get("CWD_WOJEWODZTWO", "20").strip() or "20",
         )
+
+
+def settings_summary(osi: OsiSettings, ztm_label: str, forms_label: str) -> str:
+    """One Polish sentence on what a result was computed with (exports, recorded decisions)."""
+    from cwd.fmt import fmt_date, fmt_int
+
+    return (f"Próg małego miasta: {fmt_int(osi.prog_ludnosci)} mieszk.; stan ludności na "
+            f"{fmt_date(osi.data_ludnosci)}; obszar funkcjonalny: "
+            f"{FUNCTIONAL_AREA_LABELS.get(osi.obszar_funkcjonalny, osi.obszar_funkcjonalny)}; lista OSI ZTM: "
+            f"{ztm_label or 'nie wczytano'}; formularze: {forms_label}.")

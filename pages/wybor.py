@@ -7,23 +7,16 @@ import streamlit as st
 from cwd import bulk
 from cwd.charts import sensitivity_figure, timeline_figure
 from cwd.evaluation import results_frame
-from cwd.fmt import fmt_date, fmt_date_long, fmt_datetime, fmt_int
+from cwd.fmt import fmt_date_long, fmt_datetime, fmt_int
 from cwd.osi import build_context
 from cwd.selection import TIE_BREAKERS, Weights, check_selection, rank, sensitivity, suggested
-from cwd.settings import FORMS_DEADLINE, FUNCTIONAL_AREA_LABELS, MAX_SELECTED, MFIPR_ANNOUNCEMENT, UM_DECISION
+from cwd.settings import FORMS_DEADLINE, MAX_SELECTED, MFIPR_ANNOUNCEMENT, UM_DECISION, settings_summary
 from cwd.ui import loaders
 from cwd.ui.chrome import example_notice, exit_presentation_link, page_title
 from cwd.ui.state import app_state
 from cwd.ui.text import md
 from cwd.ui.widgets import kept, status_badge, table
 
-
-
-def settings_summary(state) -> str:
-    return (f"Próg małego miasta: {fmt_int(state.osi_settings.prog_ludnosci)} mieszk.; stan ludności na "
-            f"{fmt_date(state.osi_settings.data_ludnosci)}; obszar funkcjonalny: "
-            f"{FUNCTIONAL_AREA_LABELS[state.osi_settings.obszar_funkcjonalny]}; lista OSI ZTM: "
-            f"{state.ztm_label or 'nie wczytano'}; formularze: {state.forms_label}.")
 
 
 state = app_state()
@@ -143,7 +136,7 @@ if chosen and not hide:
     if save_col.button("Zapisz decyzję", type="primary", disabled=bool(problems or missing)):
         try:
             saved = store.save_decision([(pid, names[pid], justifications[pid]) for pid in chosen], who,
-                                        settings=settings_summary(state))
+                                        settings=settings_summary(state.osi_settings, state.ztm_label, state.forms_label))
         except ValueError as exc:
             st.error(str(exc))
         else:
@@ -178,7 +171,7 @@ from cwd import export  # noqa: E402 - heavy (matplotlib), only when there is so
 
 now = datetime.now(timezone.utc)
 selected = [state.result(pid) for pid in chosen]
-summary = settings_summary(state)
+summary = settings_summary(state.osi_settings, state.ztm_label, state.forms_label)
 shapes_dir = str(state.operator.shapes_dir) if state.operator.shapes_dir else None
 register, illustrative, chosen_ids = state.register, state.forms_is_example, list(chosen)
 justifications = dict(justifications)
