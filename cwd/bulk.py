@@ -74,7 +74,7 @@ def check_batch(
     if not b.size:
         return pd.DataFrame(columns=_COLUMNS)
     verified = verified or {}
-    gminas, gmina_order, powiats, powiat_order, powiat_area, pop = _static(register)
+    gminas, gmina_order, powiats, powiat_order, powiat_area, pop, gmina_index, powiat_index = _static(register)
     towns = [t for t in ctx.towns if t.male is not False]  # small or unknown: the ones that matter
     n, g_count = b.size, len(gminas)
 
@@ -83,12 +83,13 @@ def check_batch(
     owner = np.repeat(np.arange(n), b.lengths)
     area = np.zeros((n, g_count), dtype=bool)
     member_powiat = np.zeros((n, len(powiats)), dtype=bool)
-    gi = _lookup(gminas, gmina_order, codes)
-    pi = _lookup(powiats, powiat_order, codes)
+    gi = _dense_lookup(gmina_index, codes)
+    pi = _dense_lookup(powiat_index, codes)
     area[owner[gi >= 0], gi[gi >= 0]] = True
     member_powiat[owner[pi >= 0], pi[pi >= 0]] = True
     gmina_members = area.copy()  # before powiats are expanded: a small town must itself be a member
-    area |= _any_of(member_powiat, powiat_area)
+    with_powiat = np.flatnonzero(member_powiat.any(axis=1))  # few partnerships have a powiat member
+    area[with_powiat] |= _any_of(member_powiat[with_powiat], powiat_area)
     unknown = (gi < 0) & (pi < 0)
     voivodeship = np.where(codes < 10_000, codes // 100, codes // 100_000)  # powiat 4, gmina 7 digits
     foreign = np.zeros(n, dtype=bool)
@@ -111,7 +112,9 @@ def check_batch(
     town_area = np.zeros((len(towns), g_count), dtype=bool)
     for j, t in enumerate(towns):
         town_area[j, _lookup(gminas, gmina_order, _codes(ctx.areas.get(t.teryt_gminy, ())))] = True
-    covered = _any_of(member_town[:, small], town_area[small])
+    covered = np.zeros((n, g_count), dtype=bool)
+    with_town = np.flatnonzero(member_town[:, small].any(axis=1))
+    covered[with_town] = _any_of(member_town[with_town][:, small], town_area[small])
     if ctx.ztm is not None:
         covered |= np.isin(gminas, _codes(ctx.ztm))
     uncovered = (area & ~covered).any(axis=1)
@@ -125,15 +128,17 @@ def check_batch(
     zeros, missing = (value == 0).any(axis=1), (value == _MISSING).any(axis=1)
     status = np.where(zeros | (verdict == 2), 2, np.where(missing | (verdict != 0), 1, 0))
 
-    area_count = area.sum(axis=1)
+    weights = area.astype(np.float32)  # BLAS products instead of boolean reductions
+    area_count = weights.sum(axis=1)
     in_osi = (area & covered).sum(axis=1)
     return pd.DataFrame({
         "id": b.ids,
         "nazwa": b.names,
-        "osi": _VERDICT[verdict],
-        "status": _STATUS[status],
+        # categoricals: 10 000 strings built one by one would cost more than the whole check
+        "osi": pd.Categorical.from_codes(verdict, categories=list(_VERDICT)),
+        "status": pd.Categorical.from_codes(status, categories=list(_STATUS)),
         "spelnione": (value == 1).sum(axis=1),
-        "ludnosc": area.astype(np.float64) @ pop,
+        "ludnosc": (weights @ pop.astype(np.float32)).astype(np.float64).round(),
         "liczba_jst": members,
         "udzial_osi": np.divide(in_osi, area_count, out=np.zeros(n), where=area_count > 0),
     })
@@ -148,7 +153,20 @@ def _static(register: Register):
     for j, p in enumerate(powiats):
         powiat_area[j, _lookup(gminas, gmina_order, _codes(register.gminy_powiatu(str(p))))] = True
     pop = register.gminy[POP_NOW].to_numpy(dtype=float)
-    return gminas, gmina_order, powiats, powiat_order, powiat_area, pop
+    return (gminas, gmina_order, powiats, powiat_order, powiat_area, pop,
+            _dense_index(gminas), _dense_index(powiats))
+
+
+def _dense_index(codes: np.ndarray) -> np.ndarray:
+    """TERYT code → position, as an array indexed by the code itself (a few MB, one lookup per member)."""
+    index = np.full(int(codes.max()) + 1, -1, dtype=np.int32)
+    index[codes] = np.arange(len(codes), dtype=np.int32)
+    return index
+
+
+def _dense_lookup(index: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    inside = (codes >= 0) & (codes < len(index))
+    return np.where(inside, index[np.where(inside, codes, 0)], -1)
 
 
 def _any_of(rows: np.ndarray, sets: np.ndarray) -> np.ndarray:
