@@ -6,6 +6,7 @@ import json
 import re
 
 import folium
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -322,3 +323,40 @@ def test_unknown_category_is_drawn_as_unknown(inputs):
     info.loc["2062011", "osi_kategoria"] = "cos_innego"
     colors = fill_colors(geojson_layers(maps.build_map(**{**inputs, "gmina_info": info}))[maps.LAYER_NAMES["gminy"]])
     assert colors["2061011"] == colors["2062011"] == maps.OSI_COLORS["nieznany"]
+
+
+def _decode(c, scale=maps._SCALE):
+    """Python twin of the map's cwdDecode (same three cases)."""
+    if isinstance(c[0], (int, float)):
+        return [c[0] / scale, c[1] / scale]
+    if isinstance(c[0][0], (int, float)):
+        x = y = 0
+        out = []
+        for dx, dy in c:
+            x, y = x + dx, y + dy
+            out.append([x / scale, y / scale])
+        return out
+    return [_decode(part) for part in c]
+
+
+def test_coordinates_travel_delta_encoded_and_come_back_exactly():
+    shapes = [
+        {"type": "Point", "coordinates": [22.1234, 53.5678]},
+        {"type": "Polygon", "coordinates": [[[22.0, 53.0], [22.1001, 53.0], [22.1001, 53.2002], [22.0, 53.0]]]},
+        {"type": "MultiPolygon", "coordinates": [[[[21.5, 52.5], [21.6, 52.5], [21.6, 52.6], [21.5, 52.5]]],
+                                                 [[[23.0, 54.0], [23.1, 54.0], [23.1, 54.1], [23.0, 54.0]]]]},
+        {"type": "LineString", "coordinates": [[23.9999, 54.4444], [23.5, 54.0]]},
+    ]
+    data = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"teryt": str(i)}, "geometry": g} for i, g in enumerate(shapes)]}
+    encoded = maps._encode_collection(data)
+    for before, after in zip(data["features"], encoded["features"]):
+        assert after["properties"] == before["properties"]
+        got = np.asarray(_decode(after["geometry"]["coordinates"]), dtype=float)
+        assert np.allclose(got, np.asarray(before["geometry"]["coordinates"], dtype=float), atol=1e-9)
+    ring = encoded["features"][1]["geometry"]["coordinates"][0]
+    assert ring[1] == [1001, 0]  # differences, not absolute positions
+
+
+def test_map_payload_uses_the_encoding(full_html):
+    assert "cwdDecode(" in full_html and "window.cwdDecode" in full_html
