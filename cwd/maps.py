@@ -283,7 +283,7 @@ _CSS = """
 .cwd-tooltip th { vertical-align: top; white-space: nowrap; }
 .cwd-box { background: rgba(255,255,255,0.93); padding: 6px 8px; border-radius: 4px;
   box-shadow: 0 1px 4px rgba(0,0,0,0.3); font-size: 12px; line-height: 1.35; color: #222; }
-.cwd-legend { max-height: calc(100vh - 160px); overflow-y: auto; max-width: 270px; font-size: 11px; }
+.cwd-legend { max-height: calc(100vh - 190px); overflow-y: auto; max-width: 270px; font-size: 11px; }
 path.leaflet-interactive:focus { outline: none; }
 .cwd-legend summary { font-weight: 600; cursor: pointer; }
 .cwd-legend b { display: block; margin: 4px 0 2px; }
@@ -295,7 +295,7 @@ path.leaflet-interactive:focus { outline: none; }
 
 # Presentation mode: labels legible on a projector.
 _LARGE_CSS = """
-.cwd-legend { font-size: 15px; max-width: 360px; max-height: calc(100vh - 160px); }
+.cwd-legend { font-size: 15px; max-width: 360px; max-height: calc(100vh - 190px); }
 .cwd-legend i { width: 18px; height: 15px; }
 .cwd-title { font-size: 19px; }
 .leaflet-tooltip.cwd-tooltip { font-size: 15px; }
