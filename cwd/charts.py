@@ -66,21 +66,22 @@ def sensitivity_figure(frame, title: str | None = None) -> go.Figure:
 
 def outline_figure(gminy_display, area: Sequence[str], color: str, title: str | None = None) -> go.Figure:
     """The partnership's gminas filled on a light outline of the voivodeship (lon/lat, offline)."""
-    fig = go.Figure()
     in_area = set(area)
-
-    def rings(geom):
-        polys = getattr(geom, "geoms", [geom])
-        for poly in polys:
-            xs, ys = poly.exterior.coords.xy
-            yield list(xs), list(ys)
-
+    # Two traces (outside, inside), rings separated by None: one trace per gmina took ~0.3 s a map.
+    paths = {False: ([], []), True: ([], [])}
     for teryt, geom in zip(gminy_display["teryt"], gminy_display.geometry):
-        inside = teryt in in_area
-        for xs, ys in rings(geom):
+        xs_all, ys_all = paths[teryt in in_area]
+        for poly in getattr(geom, "geoms", [geom]):
+            xs, ys = poly.exterior.coords.xy
+            xs_all.extend([*xs, None])
+            ys_all.extend([*ys, None])
+    fig = go.Figure()
+    for inside in (False, True):
+        xs, ys = paths[inside]
+        if xs:
             fig.add_trace(go.Scatter(
                 x=xs, y=ys, mode="lines", fill="toself", hoverinfo="skip", showlegend=False,
-                line=dict(color="white" if not inside else color, width=0.6 if not inside else 1),
+                line=dict(color=color if inside else "white", width=1 if inside else 0.6),
                 fillcolor=color if inside else "#e6e6e6", opacity=0.9 if inside else 1,
             ))
     fig.update_xaxes(visible=False)

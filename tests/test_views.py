@@ -102,3 +102,16 @@ def test_charts_escape_form_text_and_carry_the_source_line():
     timeline = charts.timeline_figure([(date(2020, 9, 22), "Termin")], [(date(2020, 9, 24), "<b>x</b>", False)])
     assert timeline.data[0].y == ("&lt;b&gt;x&lt;/b&gt;",)
     assert timeline.data[0].marker.symbol == ("x",)  # late forms are marked
+
+
+def test_outline_figure_draws_the_area_over_the_voivodeship():
+    from cwd.geo import display_layers, load_boundaries
+    from cwd.paths import SHARED_GEO_DIR
+
+    gminy, _ = display_layers(load_boundaries("20", SHARED_GEO_DIR))
+    fig = charts.outline_figure(gminy, ["2006011", "2006032"], "#123456")
+    outside, inside = fig.data
+    assert inside.fillcolor == "#123456" and outside.fillcolor == "#e6e6e6"
+    rings = lambda xs: sum(1 for x in xs if x is None)  # noqa: E731 - one ring ends at each None
+    assert rings(inside.x) == 2  # Kolno town and Kolno rural gmina
+    assert rings(outside.x) >= 116
