@@ -161,8 +161,25 @@ def shown(at: AppTest, *kinds: str) -> list[str]:
     return [plain(v) for v in texts(at, *kinds)]
 
 
-def plotly_specs(at: AppTest) -> list[str]:
-    return [e.proto.spec for e in at.get("plotly_chart")]
+def plotly_figures(at: AppTest) -> list[dict]:
+    """The page's plotly charts as figure dicts (parsed: never search the serialised text, whose
+    escaping depends on whether plotly found orjson)."""
+    return [json.loads(e.proto.spec) for e in at.get("plotly_chart")]
+
+
+def figure_texts(fig) -> list[str]:
+    """Every string anywhere in a figure dict (labels, titles, hover texts, annotations)."""
+    if isinstance(fig, str):
+        return [fig]
+    if isinstance(fig, dict):
+        return [t for v in fig.values() for t in figure_texts(v)]
+    if isinstance(fig, list):
+        return [t for v in fig for t in figure_texts(v)]
+    return []
+
+
+def annotation_texts(fig: dict) -> list[str]:
+    return [a.get("text", "") for a in fig.get("layout", {}).get("annotations", [])]
 
 
 def walk(element):
@@ -380,7 +397,9 @@ def test_kandydaci_lists_the_ten_example_partnerships_and_compares(new_app):
     assert matrix.shape == (11, 3)
     assert list(matrix.columns) == ["P01 – Ziemia Wysokomazowiecka", "P02 – Wiele gmin – jeden cel",
                                     "P03 – Augustowsko-Biebrzański Park Turystyczny"]
-    assert any("Ludność" in s for s in plotly_specs(at))
+    indicators = plotly_figures(at)[0]
+    assert "Ludność obszaru<br>(31.12.2023)" in annotation_texts(indicators)  # a panel title
+    assert [t["x"] for t in indicators["data"]][0] == ["P01", "P02", "P03"]
 
     at.multiselect(key="w_porownanie").set_value(["P01", "P06"]).run()
     assert_ok(at)
@@ -425,10 +444,10 @@ def test_wybor_ranks_proposes_and_shows_the_timeline(new_app):
     [proposal] = texts(at, "success")
     assert "P01 – Ziemia Wysokomazowiecka" in proposal
     assert "Harmonogram naboru (2020)" in texts(at, "subheader")
-    timeline = json.loads(plotly_specs(at)[-1])
-    timeline_text = json.dumps(timeline, ensure_ascii=False)
-    for label in ("Formularze do UM", "Decyzja UM → MFiPR", "P09 – Nadnarwiańskie Kurpie (przykład)"):
-        assert label in timeline_text
+    timeline = plotly_figures(at)[-1]
+    milestones = [t.split("<br>")[0] for t in annotation_texts(timeline)]
+    assert {"Formularze do UM", "Decyzja UM → MFiPR"} <= set(milestones)
+    assert "P09 – Nadnarwiańskie Kurpie (przykład)" in timeline["data"][0]["y"]
     assert any("Bez daty zgłoszenia: P04." in c for c in texts(at, "caption"))
     assert "Wybierz partnerstwa, aby przygotować pakiet." in texts(at, "caption")
 
@@ -637,7 +656,7 @@ def hostile_upload():
 def assert_no_raw_markup(at: AppTest, where: str) -> None:
     raw = [v for v in texts(at) if RAW_MARKUP.search(v)]
     assert not raw, f"{where}: {raw}"
-    raw_charts = [s for s in plotly_specs(at) if "<img" in s]
+    raw_charts = [t for fig in plotly_figures(at) for t in figure_texts(fig) if "<img" in t]
     assert not raw_charts, where
 
 
