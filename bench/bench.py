@@ -112,7 +112,8 @@ def check_10000(repeat: int) -> dict:
     from cwd.model import Partnership
     from cwd.osi import build_context
     from cwd.pipeline import load_adjacency
-    from cwd.register import CRITERIA_IDS, load_register
+    from cwd.criteria import CRITERIA_IDS
+    from cwd.register import load_register
     from cwd.selection import Weights, rank
     from cwd.settings import OsiSettings
 

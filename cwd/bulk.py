@@ -17,7 +17,8 @@ from cwd.checklist import NIE_SPELNIA, NIEKOMPLETNA, SPELNIA
 from cwd.evaluation import POP_NOW
 from cwd.model import Partnership, Value
 from cwd.osi import KWALIFIKUJE, NIE_KWALIFIKUJE, NIEUSTALONY, OsiContext
-from cwd.register import CRITERIA_IDS, Register
+from cwd.criteria import CRITERIA_IDS
+from cwd.register import Register
 
 _MISSING = -1
 _COLUMNS = ["id", "nazwa", "osi", "status", "spelnione", "ludnosc", "liczba_jst", "udzial_osi"]

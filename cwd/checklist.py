@@ -3,21 +3,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 
 from cwd.model import Partnership, Value
 from cwd.osi import KWALIFIKUJE, NIE_KWALIFIKUJE, OsiVerdict
-from cwd.register import CRITERIA_IDS, load_criteria
+from cwd.criteria import CRITERIA_COUNT, CRITERIA_IDS, criterion_names
 
 SPELNIA = "spełnia"
 NIE_SPELNIA = "nie spełnia"
 NIEKOMPLETNA = "niekompletna"
 STATUSES = (SPELNIA, NIEKOMPLETNA, NIE_SPELNIA)
-
-
-@lru_cache(maxsize=1)
-def criterion_names() -> dict[str, str]:
-    return dict(zip(load_criteria()["id"], load_criteria()["nazwa"]))
 
 
 @dataclass(frozen=True)
@@ -106,7 +100,7 @@ def evaluate(
         status = NIEKOMPLETNA
     else:
         status = SPELNIA
-        powody.append("Wszystkie 11 kryteriów spełnione, obszar w OSI (" + "; ".join(osi.trasy) + ").")
+        powody.append(f"Wszystkie {CRITERIA_COUNT} kryteriów spełnione, obszar w OSI (" + "; ".join(osi.trasy) + ").")
 
     unverified = [c.id for c in kryteria if c.zweryfikowana is None]
     if unverified:

@@ -15,7 +15,8 @@ import pandas as pd
 from cwd.model import Partnership, Value, partnerships_frame
 from cwd.problems import ERROR, WARNING, HasProblems, Problem
 from cwd.readers import Table, match_columns, read_table, read_table_path
-from cwd.register import CRITERIA_IDS, Register
+from cwd.criteria import CRITERIA_IDS
+from cwd.register import Register
 from cwd.settings import FORMS_DEADLINE
 
 SHEET = "partnerstwa"

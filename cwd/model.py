@@ -6,7 +6,7 @@ from datetime import date
 
 import pandas as pd
 
-from cwd.register import CRITERIA_IDS
+from cwd.criteria import CRITERIA_IDS
 
 Value = int | None  # 1, 0 or None (missing — never the same as 0)
 

@@ -119,12 +119,3 @@ def load_register(data_dir: Path = DATA_DIR, wojewodztwo: str = "20") -> Registe
     miasta = _read(data_dir / "miasta_powiatowe.csv", ["teryt_gminy", "teryt_miasta"])
     mstfsg = _read(data_dir / "mstfsg.csv", ["teryt_gminy"])
     return Register(gminy=gminy, powiaty=powiaty, miasta=miasta, mstfsg=mstfsg, wojewodztwo=wojewodztwo)
-
-
-@lru_cache(maxsize=1)
-def load_criteria(data_dir: Path = DATA_DIR) -> pd.DataFrame:
-    """The 11 checklist criteria: id (I.1 … II.3), grupa, nazwa — in checklist order."""
-    return pd.read_csv(data_dir / "kryteria.csv", dtype=str, encoding="utf-8")
-
-
-CRITERIA_IDS: tuple[str, ...] = tuple(f"I.{i}" for i in range(1, 9)) + tuple(f"II.{i}" for i in range(1, 4))

@@ -42,7 +42,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError
 
 from cwd.paths import ROOT
-from cwd.register import CRITERIA_IDS
+from cwd.criteria import CRITERIA_IDS
 
 Value = int | None  # 1, 0 or None (not verified — never the same as 0)
 

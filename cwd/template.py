@@ -7,7 +7,7 @@ from pathlib import Path
 
 from cwd.forms import FORM_COLUMNS, SHEET, TEMPLATE_EXAMPLE_ID
 from cwd.paths import DATA_DIR
-from cwd.register import CRITERIA_IDS, load_criteria
+from cwd.criteria import CRITERIA_IDS, criterion_names
 from cwd.settings import FORMS_DEADLINE
 
 TEMPLATE_CSV = DATA_DIR / "szablon_formularza.csv"
@@ -46,8 +46,7 @@ _DESCRIPTIONS = {
 
 def column_descriptions() -> dict[str, str]:
     """Polish explanation of each template column, criteria worded as in the checklist."""
-    table = load_criteria()
-    criteria = dict(zip(table["id"], table["nazwa"]))
+    criteria = criterion_names()
     out = {}
     for name in COLUMNS:
         if name in CRITERIA_IDS:

@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from cwd.fmt import fmt_date, fmt_datetime
-from cwd.register import CRITERIA_IDS
+from cwd.criteria import CRITERIA_IDS
 from cwd.store import ConflictError
 from cwd.ui import loaders
 from cwd.ui.chrome import example_notice, exit_presentation_link, page_title

@@ -32,7 +32,7 @@ from streamlit.testing.v1 import AppTest
 
 import cwd.ui.mapview as mapview
 from cwd.paths import DATA_DIR
-from cwd.register import CRITERIA_IDS
+from cwd.criteria import CRITERIA_IDS
 from cwd.store import open_store
 from cwd.ui.state import UPLOAD_KEY, ZTM_UPLOAD_KEY
 from cwd.ui.text import md

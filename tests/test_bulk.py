@@ -8,7 +8,7 @@ from cwd import bulk
 from cwd.evaluation import evaluate_all, results_frame
 from cwd.model import Partnership
 from cwd.osi import build_context
-from cwd.register import CRITERIA_IDS
+from cwd.criteria import CRITERIA_IDS
 from cwd.selection import Weights, rank
 from cwd.settings import OBSZAR_POWIAT, OsiSettings
 

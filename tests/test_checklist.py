@@ -3,7 +3,7 @@ import pytest
 from cwd.checklist import NIE_SPELNIA, NIEKOMPLETNA, SPELNIA, evaluate
 from cwd.model import Partnership
 from cwd.osi import KWALIFIKUJE, NIE_KWALIFIKUJE, NIEUSTALONY, OsiVerdict
-from cwd.register import CRITERIA_IDS
+from cwd.criteria import CRITERIA_IDS
 
 
 def verdict(werdykt, poza=()):

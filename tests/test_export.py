@@ -23,7 +23,7 @@ from cwd.export import (
 from cwd.model import Partnership
 from cwd.osi import build_context
 from cwd.paths import SHARED_GEO_DIR
-from cwd.register import CRITERIA_IDS
+from cwd.criteria import CRITERIA_IDS
 from cwd.settings import OsiSettings
 from cwd.store import Assessment, HistoryEntry
 

@@ -19,7 +19,8 @@ from cwd.forms import (
     read_forms_path,
 )
 from cwd.readers import MAX_BYTES, decode_text, read_table
-from cwd.register import CRITERIA_IDS, load_register
+from cwd.criteria import CRITERIA_IDS
+from cwd.register import load_register
 from cwd.settings import FORMS_DEADLINE
 from cwd.template import COLUMNS, TEMPLATE_CSV, template_csv_bytes, template_xlsx_bytes
 

@@ -22,7 +22,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from cwd.paths import ROOT
-from cwd.register import CRITERIA_IDS
+from cwd.criteria import CRITERIA_IDS
 from cwd.store import AssessmentStore, ConflictError, HistoryEntry, open_store
 
 PG_URL = os.environ.get("CWD_TEST_DATABASE_URL", "").strip()
