@@ -7,27 +7,57 @@ from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
 LOCALE = "pl_PL"
+UNKNOWN = "nieustalone"  # a value that cannot be determined (never shown as 0)
+MINUS = "\u2212"  # Polish typography: the minus sign, not a hyphen
 
 
-def fmt_int(value: int | float | None) -> str:
+def plural(n: int, forms: tuple[str, str, str]) -> str:
+    """Polish plural form for n: forms = (1, 2–4, 5+), e.g. ("gmina", "gminy", "gmin").
+
+    12–14 take the third form ("12 gmin"), 22–24 the second ("22 gminy")."""
+    n = abs(int(n))
+    if n == 1:
+        return forms[0]
+    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
+        return forms[1]
+    return forms[2]
+
+
+def count(n: int, forms: tuple[str, str, str]) -> str:
+    """"44 gminy", "5 gmin", "1 gmina" (the number in Polish format)."""
+    return f"{fmt_int(n)} {plural(n, forms)}"
+
+
+GMINY = ("gmina", "gminy", "gmin")
+PARTNERSTWA = ("partnerstwo", "partnerstwa", "partnerstw")
+KRYTERIA = ("kryterium", "kryteria", "kryteriów")
+JST = ("JST", "JST", "JST")
+
+
+def _minus(text: str) -> str:
+    return MINUS + text[1:] if text.startswith("-") else text
+
+
+def fmt_int(value: int | float | None, unknown: str = "—") -> str:
+    """53 406 (non-breaking space thousands), −6 with the minus sign; `unknown` when None/NaN."""
     if value is None or value != value:
-        return "—"
-    return format_decimal(round(value), locale=LOCALE)
+        return unknown
+    return _minus(format_decimal(round(value), locale=LOCALE))
 
 
-def fmt_num(value: float | None, digits: int = 1) -> str:
+def fmt_num(value: float | None, digits: int = 1, unknown: str = "—") -> str:
     if value is None or value != value:
-        return "—"
+        return unknown
     pattern = "#,##0." + "0" * digits if digits else "#,##0"
-    return format_decimal(value, format=pattern, locale=LOCALE)
+    return _minus(format_decimal(value, format=pattern, locale=LOCALE))
 
 
-def fmt_pct(share: float | None, digits: int = 0) -> str:
-    """A share (0.25) as a Polish percentage ("25%")."""
+def fmt_pct(share: float | None, digits: int = 0, unknown: str = "—") -> str:
+    """A share (0.25) as a Polish percentage ("25%"); `unknown` when it cannot be determined."""
     if share is None or share != share:
-        return "—"
+        return unknown
     pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
-    return format_percent(share, format=pattern, locale=LOCALE)
+    return _minus(format_percent(share, format=pattern, locale=LOCALE))
 
 
 def fmt_date(value: date | None) -> str:
