@@ -84,7 +84,7 @@ def test_gmina_info_for_the_map(example, register):
 
 def test_polish_formats():
     assert fmt_int(20580) == "20\xa0580"
-    assert fmt_pct(0.256) == "26%" and fmt_pct(-0.067, 1) == "-6,7%"
+    assert fmt_pct(0.256) == "26%" and fmt_pct(-0.067, 1) == "\u22126,7%"  # the minus sign (issue 9)
     assert fmt_date(date(2020, 9, 22)) == "22.09.2020"
     # the store keeps UTC; people read Warsaw time (CEST = UTC+2 in September)
     assert fmt_datetime(datetime(2020, 9, 29, 10, 0, tzinfo=timezone.utc)) == "29.09.2020 12:00"
