@@ -34,19 +34,17 @@ BUDGETS = {
 
 
 def _example_state():
-    from cwd.evaluation import evaluate_all
     from cwd.forms import read_forms_path
-    from cwd.osi import build_context, gmina_statuses
-    from cwd.pipeline import load_adjacency
+    from cwd.pipeline import Inputs, evaluate, load_adjacency
     from cwd.register import load_register
-    from cwd.settings import OsiSettings
+    from cwd.settings import OperatorSettings, OsiSettings
 
-    register = load_register()
-    adjacency, _ = load_adjacency()
-    ctx = build_context(register, OsiSettings(), adjacency, None)
+    operator = OperatorSettings.from_env()
+    register = load_register(wojewodztwo=operator.wojewodztwo)
+    adjacency, _ = load_adjacency(operator)
     forms = read_forms_path(ROOT / "data" / "formularze_przyklad.csv", register)
-    results = evaluate_all(forms.partnerships, register, ctx)
-    return register, ctx, results, gmina_statuses(register, ctx)
+    ev = evaluate(register, Inputs(forms=forms, osi=OsiSettings(), adjacency=adjacency))
+    return register, ev.ctx, list(ev.results), ev.gminas
 
 
 def map_payload() -> dict:
@@ -111,14 +109,15 @@ def check_10000(repeat: int) -> dict:
     from cwd import bulk
     from cwd.model import Partnership
     from cwd.osi import build_context
-    from cwd.pipeline import load_adjacency
     from cwd.criteria import CRITERIA_IDS
+    from cwd.pipeline import load_adjacency
     from cwd.register import load_register
     from cwd.selection import Weights, rank
-    from cwd.settings import OsiSettings
+    from cwd.settings import OperatorSettings, OsiSettings
 
-    register = load_register()
-    adjacency, _ = load_adjacency()
+    operator = OperatorSettings.from_env()
+    register = load_register(wojewodztwo=operator.wojewodztwo)
+    adjacency, _ = load_adjacency(operator)
     ctx = build_context(register, OsiSettings(), adjacency, frozenset(list(register.gminy.index)[::2]))
     rng = random.Random(2020)
     gminas, powiats = list(register.gminy.index), list(register.powiaty.index)

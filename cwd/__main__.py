@@ -60,11 +60,11 @@ def _print_problems(problems: list[Problem], stream=sys.stdout) -> None:
         print(str(problem), file=stream)
 
 
-def cmd_validate(args) -> int:
+def cmd_validate(args, operator) -> int:
     from cwd.forms import read_forms_path
     from cwd.register import load_register
 
-    result = read_forms_path(args.file, load_register())
+    result = read_forms_path(args.file, load_register(wojewodztwo=operator.wojewodztwo))
     _print_problems(result.problems)
     errors, warnings = len(result.errors), len(result.warnings)
     print(
@@ -73,15 +73,13 @@ def cmd_validate(args) -> int:
     return EXIT_OK if result.usable and not errors else EXIT_ERRORS
 
 
-def cmd_score(args) -> int:
-    from cwd.evaluation import evaluate_all
+def cmd_score(args, operator) -> int:
     from cwd.forms import read_forms_path
-    from cwd.osi import build_context
-    from cwd.pipeline import load_adjacency
+    from cwd.pipeline import Inputs, evaluate, load_adjacency
     from cwd.register import load_register
-    from cwd.settings import OperatorSettings, OsiSettings
+    from cwd.settings import OsiSettings
 
-    register = load_register()
+    register = load_register(wojewodztwo=operator.wojewodztwo)
     forms = read_forms_path(args.file, register)
     _print_problems(forms.problems, sys.stderr)
     if not forms.usable:
@@ -103,11 +101,10 @@ def cmd_score(args) -> int:
         data_ludnosci=args.data_ludnosci or defaults.data_ludnosci,
         obszar_funkcjonalny=args.obszar or defaults.obszar_funkcjonalny,
     )
-    adjacency, note = load_adjacency(OperatorSettings.from_env().shapes_dir)
+    adjacency, note = load_adjacency(operator)
     if note:
         print(note, file=sys.stderr)
-    ctx = build_context(register, settings, adjacency, ztm)
-    results = evaluate_all(forms.partnerships, register, ctx)
+    results = evaluate(register, Inputs(forms=forms, osi=settings, ztm=ztm, adjacency=adjacency)).results
     if args.json:
         print(json.dumps([_as_json(r) for r in results], ensure_ascii=False, indent=2))
     else:
@@ -156,15 +153,13 @@ def _print_scores(results, ztm_loaded: bool) -> None:
         print()
 
 
-def cmd_shapes_import(args) -> int:
+def cmd_shapes_import(args, operator) -> int:
     from cwd.geo import PrgImportError, import_prg
     from cwd.paths import SHAPES_DIR
-    from cwd.settings import OperatorSettings
 
-    settings = OperatorSettings.from_env()
-    dest = args.dest or settings.shapes_dir or SHAPES_DIR
+    dest = args.dest or operator.shapes_dir or SHAPES_DIR
     try:
-        written = import_prg(args.source, dest, settings.wojewodztwo)
+        written = import_prg(args.source, dest, operator.wojewodztwo)
     except PrgImportError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_ERRORS
@@ -174,13 +169,17 @@ def cmd_shapes_import(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from cwd.settings import OperatorSettings
+
     args = _parser().parse_args(argv)
+    # Read once per command and passed down: the command line honours every operator setting the UI does.
+    operator = OperatorSettings.from_env()
     try:
         if args.command == "validate":
-            return cmd_validate(args)
+            return cmd_validate(args, operator)
         if args.command == "score":
-            return cmd_score(args)
-        return cmd_shapes_import(args)
+            return cmd_score(args, operator)
+        return cmd_shapes_import(args, operator)
     except KeyboardInterrupt:
         return EXIT_ERRORS
     except Exception as exc:  # the last line of defence: no traceback for any input

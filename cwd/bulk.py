@@ -2,7 +2,9 @@
 
 The same rules as osi.partnership_verdict, checklist.evaluate and selection.rank, without the
 Polish reasons: for the sensitivity view (thousands of scenarios) and the 10,000-partnership
-benchmark. tests/test_bulk.py checks that it agrees with the per-partnership path.
+benchmark. The decisions themselves are the shared rule functions (osi.verdict_code,
+checklist.counted_value, checklist.status_code); this module only gathers their inputs as arrays.
+tests/test_bulk.py checks that it agrees with the per-partnership path.
 """
 from __future__ import annotations
 
@@ -13,17 +15,14 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from cwd.checklist import NIE_SPELNIA, NIEKOMPLETNA, SPELNIA
-from cwd.evaluation import POP_NOW
-from cwd.model import Partnership, Value
-from cwd.osi import KWALIFIKUJE, NIE_KWALIFIKUJE, NIEUSTALONY, OsiContext
+from cwd.checklist import MISSING as _MISSING
+from cwd.checklist import STATUSES, counted_value, status_code
 from cwd.criteria import CRITERIA_IDS
+from cwd.model import Partnership, Value
+from cwd.osi import V_NIEUSTALONY, VERDICTS, OsiContext, verdict_code
 from cwd.register import Register
 
-_MISSING = -1
 _COLUMNS = ["id", "nazwa", "osi", "status", "spelnione", "ludnosc", "liczba_jst", "udzial_osi"]
-_STATUS = np.array([SPELNIA, NIEKOMPLETNA, NIE_SPELNIA], dtype=object)
-_VERDICT = np.array([KWALIFIKUJE, NIEUSTALONY, NIE_KWALIFIKUJE], dtype=object)
 
 
 @dataclass(frozen=True)
@@ -122,12 +121,12 @@ def check_batch(
     unknown_town = member_town[:, ~small].any(axis=1)
     decided = (ctx.ztm is not None) & ~unknown_town
     outside = uncovered & decided
-    undetermined = ~outside & ((uncovered & ~decided) | foreign | ~area.any(axis=1))
-    verdict = np.where(outside, 2, np.where(undetermined, 1, 0))
+    undetermined = (uncovered & ~decided) | foreign | ~area.any(axis=1)
+    verdict = verdict_code(outside, undetermined)
 
-    value = np.where(checked != _MISSING, checked, declared)
+    value = counted_value(declared, checked)
     zeros, missing = (value == 0).any(axis=1), (value == _MISSING).any(axis=1)
-    status = np.where(zeros | (verdict == 2), 2, np.where(missing | (verdict != 0), 1, 0))
+    status = status_code(zeros, missing, verdict)
 
     weights = area.astype(np.float32)  # BLAS products instead of boolean reductions
     area_count = weights.sum(axis=1)
@@ -136,12 +135,14 @@ def check_batch(
         "id": b.ids,
         "nazwa": b.names,
         # categoricals: 10 000 strings built one by one would cost more than the whole check
-        "osi": pd.Categorical.from_codes(verdict, categories=list(_VERDICT)),
-        "status": pd.Categorical.from_codes(status, categories=list(_STATUS)),
+        "osi": pd.Categorical.from_codes(verdict, categories=list(VERDICTS)),
+        "status": pd.Categorical.from_codes(status, categories=list(STATUSES)),
         "spelnione": (value == 1).sum(axis=1),
         "ludnosc": (weights @ pop.astype(np.float32)).astype(np.float64).round(),
         "liczba_jst": members,
-        "udzial_osi": np.divide(in_osi, area_count, out=np.zeros(n), where=area_count > 0),
+        # unknown (NaN) unless the verdict is decided: an undetermined share is never 0
+        "udzial_osi": np.divide(in_osi, area_count, out=np.full(n, np.nan),
+                                where=(area_count > 0) & (verdict != V_NIEUSTALONY)),
     })
 
 
@@ -153,7 +154,7 @@ def _static(register: Register):
     powiat_area = np.zeros((len(powiats), len(gminas)), dtype=bool)
     for j, p in enumerate(powiats):
         powiat_area[j, _lookup(gminas, gmina_order, _codes(register.gminy_powiatu(str(p))))] = True
-    pop = register.gminy[POP_NOW].to_numpy(dtype=float)
+    pop = register.gminy[register.pop_now_column].to_numpy(dtype=float)
     return (gminas, gmina_order, powiats, powiat_order, powiat_area, pop,
             _dense_index(gminas), _dense_index(powiats))
 

@@ -1,7 +1,8 @@
 """Everything known about each partnership in one place: OSI verdict, checklist, indicators.
 
-Pages and the command line call `evaluate_all`; the rules themselves live in osi.py and
-checklist.py.
+`cwd.pipeline.evaluate` is the entry point; the rules themselves live in osi.py and checklist.py.
+Work is linear in the number of partnerships: overlaps go through an index from gmina to the
+partnerships claiming it, never through pairs of partnerships.
 """
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from cwd.model import Partnership, Value
 from cwd.osi import OsiContext, OsiVerdict, partnership_verdict
 from cwd.register import Register
 
-POP_NOW = "ludnosc_2023_12_31"
-POP_BEFORE = "ludnosc_2018_12_31"
+# How many partners sharing gminas a result names; beyond that it only says there are more
+# (a hostile file of thousands of identical areas must not cost n² time or memory).
+MAX_LISTED_PARTNERS = 10
 
 
 @dataclass(frozen=True)
@@ -25,10 +27,12 @@ class PartnershipResult:
     gminy: tuple[str, ...]  # gminas of the area (member gminas + gminas of member powiats)
     osi: OsiVerdict
     checklist: ChecklistResult
-    ludnosc: int  # population of the area, 31.12.2023
-    ludnosc_2018: int
+    ludnosc: int  # population of the area at register.pop_now_date
+    ludnosc_2018: int  # … at register.pop_before_date (the name keeps the 2020 call's reading)
     powierzchnia_km2: float
-    wspolne_gminy: Mapping[str, tuple[str, ...]]  # other partnership id -> shared gminas
+    wspolne_gminy: tuple[str, ...] = ()  # gminas of the area also claimed by another partnership
+    wspolne_z: tuple[str, ...] = ()  # ids of partnerships sharing a gmina (at most MAX_LISTED_PARTNERS)
+    wspolne_z_wiecej: bool = False  # more partners share gminas than wspolne_z lists
 
     @property
     def id(self) -> str:
@@ -36,8 +40,37 @@ class PartnershipResult:
 
     @property
     def zmiana_ludnosci(self) -> float | None:
-        """Population change 2018 → 2023 as a share (−0.05 = −5%)."""
+        """Population change between the two reference dates as a share (−0.05 = −5%)."""
         return (self.ludnosc - self.ludnosc_2018) / self.ludnosc_2018 if self.ludnosc_2018 else None
+
+
+def claims_index(areas: Mapping[str, Sequence[str]]) -> dict[str, tuple[str, ...]]:
+    """gmina → ids of the partnerships whose area includes it (in input order)."""
+    claims: dict[str, list[str]] = {}
+    for pid, gminas in areas.items():
+        for g in gminas:
+            claims.setdefault(g, []).append(pid)
+    return {g: tuple(ids) for g, ids in claims.items()}
+
+
+def _partners(pid: str, area: Sequence[str], claims: Mapping[str, tuple[str, ...]]):
+    """(shared gminas, up to MAX_LISTED_PARTNERS partner ids, whether there are more) — bounded."""
+    shared: list[str] = []
+    partners: dict[str, None] = {}
+    more = False
+    for g in area:
+        others = claims.get(g, ())
+        if len(others) < 2:
+            continue
+        shared.append(g)
+        for other in others:
+            if other == pid or other in partners:
+                continue
+            if len(partners) == MAX_LISTED_PARTNERS:
+                more = True
+                break
+            partners[other] = None
+    return tuple(shared), tuple(sorted(partners)), more
 
 
 def evaluate_all(
@@ -50,21 +83,15 @@ def evaluate_all(
     verified = verified or {}
     comments = comments or {}
     areas = {p.id: tuple(register.area_gminas(p.czlonkowie)) for p in partnerships}
-    claims: dict[str, list[str]] = {}
-    for pid, gminas in areas.items():
-        for g in gminas:
-            claims.setdefault(g, []).append(pid)
-    pop_now, pop_before = register.gmina_values(POP_NOW), register.gmina_values(POP_BEFORE)
+    claims = claims_index(areas)
+    pop_now = register.gmina_values(register.pop_now_column)
+    pop_before = register.gmina_values(register.pop_before_column)
     area_km2 = register.gmina_values("powierzchnia_km2")
     out = []
     for p in partnerships:
         area = areas[p.id]
         verdict = partnership_verdict(register, ctx, p.czlonkowie)
-        shared: dict[str, list[str]] = {}
-        for g in area:
-            for other in claims[g]:
-                if other != p.id:
-                    shared.setdefault(other, []).append(g)
+        shared, partners, more = _partners(p.id, area, claims)
         out.append(PartnershipResult(
             partnership=p,
             gminy=area,
@@ -73,16 +100,23 @@ def evaluate_all(
             ludnosc=int(sum(pop_now[g] for g in area)),
             ludnosc_2018=int(sum(pop_before[g] for g in area)),
             powierzchnia_km2=float(sum(area_km2[g] for g in area)),
-            wspolne_gminy={k: tuple(v) for k, v in shared.items()},
+            wspolne_gminy=shared,
+            wspolne_z=partners,
+            wspolne_z_wiecej=more,
         ))
     return out
 
 
 def results_frame(results: Sequence[PartnershipResult], register: Register) -> pd.DataFrame:
-    """One row per partnership with the indicators the pages show and sort by."""
+    """One row per partnership with the indicators the pages show and sort by. `udzial_osi` is NaN
+    where the share cannot be determined (shown as "nieustalone", never 0)."""
     names = {r.id: r.partnership.nazwa for r in results}
     rows = []
     for r in results:
+        shared_with = ", ".join(names.get(k, k) for k in r.wspolne_z)
+        if r.wspolne_z_wiecej:
+            shared_with += " i inne"
+        udzial = r.osi.udzial_w_osi
         rows.append({
             "id": r.id,
             "nazwa": r.partnership.nazwa,
@@ -94,14 +128,13 @@ def results_frame(results: Sequence[PartnershipResult], register: Register) -> p
             "powierzchnia_km2": r.powierzchnia_km2,
             "osi": r.osi.werdykt,
             "osi_trasy": "; ".join(r.osi.trasy),
-            "udzial_osi": r.osi.udzial_w_osi,
+            "udzial_osi": float("nan") if udzial is None else udzial,
             "status": r.checklist.status,
             "spelnione": r.checklist.spelnione,
-            "wspolne_z": ", ".join(names.get(k, k) for k in r.wspolne_gminy),
+            "wspolne_z": shared_with,
             "powody": " ".join(r.checklist.powody),
         })
     return pd.DataFrame(rows, columns=[
         "id", "nazwa", "lider", "liczba_jst", "liczba_gmin", "ludnosc", "zmiana_ludnosci",
         "powierzchnia_km2", "osi", "osi_trasy", "udzial_osi", "status", "spelnione", "wspolne_z", "powody",
     ])
-

@@ -5,11 +5,12 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from cwd.evaluation import POP_NOW, PartnershipResult
+from cwd.fmt import fmt_date
+
+from cwd.evaluation import PartnershipResult
 from cwd.osi import GminaOsi, OsiContext
 from cwd.register import Register
 
-POP_DATE_LABEL = "31.12.2023"
 
 
 def gmina_info(
@@ -29,8 +30,8 @@ def gmina_info(
         "nazwa": g["nazwa"],
         "rodzaj": g["rodzaj_opis"],
         "powiat": [register.label(p) for p in g["powiat_teryt"]],
-        "ludnosc": g[POP_NOW].astype(int),
-        "ludnosc_data": POP_DATE_LABEL,
+        "ludnosc": g[register.pop_now_column].astype(int),
+        "ludnosc_data": fmt_date(register.pop_now_date),
         "osi_kategoria": [statuses[t].kategoria for t in g.index],
         "osi_opis": [statuses[t].opis for t in g.index],
         "partnerstwa": [", ".join(names.get(t, [])) for t in g.index],

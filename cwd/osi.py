@@ -13,14 +13,25 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
+
 from cwd.fmt import fmt_date, fmt_int
 from cwd.register import Register, population_dates
 from cwd.settings import OBSZAR_POWIAT, OBSZAR_POWIAT_I_SASIEDZI, OsiSettings
 
-# Verdict codes of a partnership.
+# Verdict codes of a partnership, and their integer codes for arrays (cwd.bulk): 0, 1, 2.
 KWALIFIKUJE = "kwalifikuje się"
 NIE_KWALIFIKUJE = "nie kwalifikuje się"
 NIEUSTALONY = "nieustalony"
+VERDICTS = (KWALIFIKUJE, NIEUSTALONY, NIE_KWALIFIKUJE)
+V_KWALIFIKUJE, V_NIEUSTALONY, V_NIE_KWALIFIKUJE = range(3)
+
+
+def verdict_code(outside, undetermined):
+    """THE verdict rule, for one partnership (bools) or many (bool arrays): any gmina of the area
+    outside OSI → does not qualify; else anything undetermined (no ZTM list, unknown town, foreign
+    member, empty area) → undetermined; else qualifies."""
+    return np.where(outside, V_NIE_KWALIFIKUJE, np.where(undetermined, V_NIEUSTALONY, V_KWALIFIKUJE))
 
 # Gmina categories (map colours are keyed by these).
 KAT_ZTM = "ztm"
@@ -187,8 +198,11 @@ class OsiVerdict:
     powody: tuple[str, ...]  # Polish reasons
 
     @property
-    def udzial_w_osi(self) -> float:
-        return self.gminy_w_osi / self.gminy_obszaru if self.gminy_obszaru else 0.0
+    def udzial_w_osi(self) -> float | None:
+        """Share of the area's gminas in OSI; None when it cannot be determined (never 0 for unknown)."""
+        if self.werdykt == NIEUSTALONY or not self.gminy_obszaru:
+            return None
+        return self.gminy_w_osi / self.gminy_obszaru
 
     def summary(self) -> str:
         if self.werdykt == KWALIFIKUJE:
@@ -232,11 +246,10 @@ def partnership_verdict(register: Register, ctx: OsiContext, members: Iterable[s
         trasy.append(f"{ROUTE_SMALL_TOWN}: {town_name} ({len(gminas)} z {len(area)} gmin)")
 
     label = register.label
-    if outside:
-        werdykt = NIE_KWALIFIKUJE
+    werdykt = VERDICTS[int(verdict_code(bool(outside), bool(undetermined) or not area))]
+    if werdykt == NIE_KWALIFIKUJE:
         powody.append("Gminy poza OSI: " + ", ".join(label(g) for g in outside) + ".")
     elif undetermined:
-        werdykt = NIEUSTALONY
         inside = [g for g in undetermined if register.in_voivodeship(g)]
         if inside and ctx.ztm is None:
             powody.append(
@@ -251,10 +264,8 @@ def partnership_verdict(register: Register, ctx: OsiContext, members: Iterable[s
                 + ", ".join(foreign) + "."
             )
     elif not area:
-        werdykt = NIEUSTALONY
         powody.append("Partnerstwo nie obejmuje żadnej gminy z rejestru województwa.")
     else:
-        werdykt = KWALIFIKUJE
         powody.append("Wszystkie gminy obszaru leżą w OSI: " + "; ".join(trasy) + ".")
     if not small and not covered_ztm and not outside:
         if any(t.male for t in ctx.towns if t.teryt_gminy in area and t.teryt_gminy not in member_set):

@@ -106,6 +106,24 @@ class Register:
     def population_dates(self) -> dict[date, str]:
         return population_dates(self.gminy)
 
+    # The gmina population figures the indicators use: the latest reference date ("now") and the
+    # earliest one (the change is measured against it). Dates come from the column names.
+    @cached_property
+    def pop_now_date(self) -> date:
+        return max(self.population_dates())
+
+    @cached_property
+    def pop_before_date(self) -> date:
+        return min(self.population_dates())
+
+    @property
+    def pop_now_column(self) -> str:
+        return self.population_dates()[self.pop_now_date]
+
+    @property
+    def pop_before_column(self) -> str:
+        return self.population_dates()[self.pop_before_date]
+
 
 def _read(path: Path, code_columns: list[str]) -> pd.DataFrame:
     return pd.read_csv(path, dtype={c: str for c in code_columns}, encoding="utf-8")

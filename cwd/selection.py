@@ -17,7 +17,7 @@ from cwd.checklist import NIE_SPELNIA, NIEKOMPLETNA, SPELNIA
 from cwd.settings import MAX_SELECTED
 
 TIE_BREAKERS = {
-    "ludnosc": "ludność obszaru (31.12.2023)",
+    "ludnosc": "ludność obszaru",
     "liczba_jst": "liczba JST w partnerstwie",
     "udzial_osi": "udział gmin obszaru w OSI",
 }
@@ -78,6 +78,14 @@ def suggested(ranked: pd.DataFrame, k: int = MAX_SELECTED) -> list[str]:
     return list(ranked.loc[ranked["status"] == SPELNIA, "id"].head(k))
 
 
+def threshold_grid(low: int, high: int, steps: int) -> list[int]:
+    """The population thresholds a sensitivity run tries: `steps` values from low to high, rounded to
+    hundreds, without repeats (the ends are always included)."""
+    low, high = sorted((int(low), int(high)))
+    steps = max(int(steps), 2)
+    return sorted({int(round(low + (high - low) * k / (steps - 1), -2)) for k in range(steps)})
+
+
 def check_selection(ids: Sequence[str], statuses: Mapping[str, str]) -> list[str]:
     """Problems with a human choice, in Polish; an empty list means the choice can be sent."""
     problems = []
@@ -111,9 +119,10 @@ def sensitivity(
     seed: int = 0,
     k: int = MAX_SELECTED,
 ) -> pd.DataFrame:
-    """How often each partnership is among the first k of the order, over every threshold and
-    `samples` weight draws. The threshold changes OSI verdicts and so statuses: the caller
-    supplies the candidates frame for a threshold. Returns id, nazwa, w_top (share 0–1), sorted."""
+    """How often each partnership is among the first k *eligible* partnerships of the order (status
+    spełnia under that scenario — the ones that could be chosen), over every threshold and `samples`
+    weight draws. The threshold changes OSI verdicts and so statuses: the caller supplies the
+    candidates frame for a threshold. Returns id, nazwa, w_top (share 0–1), sorted."""
     weights = weight_samples(ranges, samples, seed)
     counts: dict[str, int] = {}
     names: dict[str, str] = {}
@@ -128,9 +137,11 @@ def sensitivity(
         status_rank = frame["status"].map(STATUS_RANK).to_numpy(dtype=int)
         met = frame["spelnione"].to_numpy(dtype=int)
         ids = frame["id"].astype(str).to_numpy()
+        eligible = status_rank == STATUS_RANK[SPELNIA]
         scores = weights @ comps.T  # s × n
         for score in scores:
-            for pid in ids[_order(status_rank, met, score, ids)[:k]]:
+            order = _order(status_rank, met, score, ids)
+            for pid in ids[order[eligible[order]][:k]]:
                 counts[pid] = counts.get(pid, 0) + 1
             runs += 1
     out = pd.DataFrame({"id": list(names), "nazwa": [names[i] for i in names]})

@@ -54,7 +54,7 @@ def test_bulk_agrees_with_the_rules(register, adjacency, settings, ztm_share):
     for column in ["id", "osi", "status", "spelnione", "liczba_jst"]:
         assert list(fast[column]) == list(slow[column]), column
     assert list(fast["ludnosc"]) == pytest.approx(list(slow["ludnosc"]))
-    assert list(fast["udzial_osi"]) == pytest.approx(list(slow["udzial_osi"]))
+    assert list(fast["udzial_osi"]) == pytest.approx(list(slow["udzial_osi"]), nan_ok=True)  # NaN: undetermined
     assert fast["status"].nunique() >= 2 and fast["osi"].nunique() >= 2  # the sample exercises the rules
     weights = Weights(ludnosc=1, liczba_jst=2, udzial_osi=0.5)
     assert list(rank(fast, weights)["id"]) == list(rank(slow, weights)["id"])

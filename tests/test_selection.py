@@ -2,7 +2,9 @@ import pandas as pd
 import pytest
 
 from cwd.checklist import NIE_SPELNIA, NIEKOMPLETNA, SPELNIA
-from cwd.selection import Weights, check_selection, rank, sensitivity, suggested, weight_samples
+from cwd.selection import (
+    Weights, check_selection, rank, sensitivity, suggested, threshold_grid, weight_samples,
+)
 
 
 def frame(rows):
@@ -76,6 +78,13 @@ def test_sensitivity_counts_top_three_over_thresholds_and_weights():
     assert out.loc["A", "w_top"] == pytest.approx(1.0)
     assert out.loc["B", "w_top"] == pytest.approx(1.0)
     assert out.loc["E", "w_top"] == pytest.approx(0.5)  # in the top 3 only at 20 000
-    assert out.loc["C", "w_top"] == pytest.approx(0.5)  # takes E's place at 10 000
+    # C (niekompletna) is never eligible: it is not credited with E's place at 10 000 (issue 9)
+    assert out.loc["C", "w_top"] == 0.0
     assert out.loc["D", "w_top"] == 0.0
-    assert out["w_top"].sum() == pytest.approx(3.0)
+    assert out["w_top"].sum() == pytest.approx(2.5)
+
+
+def test_threshold_grid():
+    assert threshold_grid(15_000, 25_000, 5) == [15_000, 17_500, 20_000, 22_500, 25_000]
+    assert threshold_grid(25_000, 15_000, 2) == [15_000, 25_000]  # ends kept whatever the order
+    assert threshold_grid(20_000, 20_000, 5) == [20_000]  # no repeats

@@ -21,6 +21,12 @@ def example(register, adjacency):
     return ctx, results, gmina_statuses(register, ctx)
 
 
+def shared(results, pid, other):
+    """Gminas both partnerships claim (cwd.pipeline.Evaluation.shared_gminas without the pipeline)."""
+    areas = {r.id: set(r.gminy) for r in results}
+    return tuple(g for g in next(r for r in results if r.id == pid).gminy if g in areas[other])
+
+
 def ids(results):
     return [r.id for r in results]
 
@@ -63,7 +69,7 @@ def test_parse_list_keeps_only_known_values():
 def test_overlaps_and_population(example, register):
     _ctx, results, _ = example
     by_id = {r.id: r for r in results}
-    assert "P06" in by_id["P02"].wspolne_gminy and by_id["P02"].wspolne_gminy["P06"] == ("2007013",)
+    assert "P06" in by_id["P02"].wspolne_z and shared(results, "P02", "P06") == ("2007013",)
     p01 = by_id["P01"]
     expected = sum(int(register.gminy.loc[g, "ludnosc_2023_12_31"]) for g in register.gminy_powiatu("2013"))
     assert p01.ludnosc == expected == 53_406
