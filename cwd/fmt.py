@@ -32,6 +32,7 @@ GMINY = ("gmina", "gminy", "gmin")
 PARTNERSTWA = ("partnerstwo", "partnerstwa", "partnerstw")
 KRYTERIA = ("kryterium", "kryteria", "kryteriów")
 JST = ("JST", "JST", "JST")
+MIESZKANCY = ("mieszkaniec", "mieszkańcy", "mieszkańców")
 
 
 def _minus(text: str) -> str:

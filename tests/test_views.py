@@ -1,9 +1,9 @@
-"""Pure pieces behind the pages: filters, map tables, indicators, Polish formats, chart builders."""
+"""Pure pieces behind the pages: filters, map tables, indicators, Polish formats (charts: test_charts.py)."""
 from datetime import date, datetime, timezone
 
 import pytest
 
-from cwd import charts, mapdata
+from cwd import mapdata
 from cwd.evaluation import evaluate_all, results_frame
 from cwd.filters import Filters, parse_list, visible_gminas, visible_partnerships
 from cwd.fmt import fmt_date, fmt_datetime, fmt_int, fmt_pct
@@ -94,30 +94,3 @@ def test_polish_formats():
     assert fmt_date(date(2020, 9, 22)) == "22.09.2020"
     # the store keeps UTC; people read Warsaw time (CEST = UTC+2 in September)
     assert fmt_datetime(datetime(2020, 9, 29, 10, 0, tzinfo=timezone.utc)) == "29.09.2020 12:00"
-
-
-def test_charts_escape_form_text_and_carry_the_source_line():
-    rows = [{"id": "X1", "nazwa": "<img src=x onerror=alert(1)>", "ludnosc": 1000, "liczba_jst": 2,
-             "zmiana_ludnosci": -0.05, "udzial_osi": 1.0},
-            {"id": "X2", "nazwa": "Zwykła", "ludnosc": 2000, "liczba_jst": 3, "zmiana_ludnosci": 0.01, "udzial_osi": 0.5}]
-    fig = charts.indicators_figure(rows, {"X1": "#000000"})
-    hover = [t for trace in fig.data for t in trace.hovertext]
-    assert "&lt;img src=x onerror=alert(1)&gt;" in hover and "<img src=x onerror=alert(1)>" not in hover
-    assert any(a.text == charts.SOURCE_LINE for a in fig.layout.annotations)
-    assert fig.data[0].text[1] == "2\xa0000"
-    timeline = charts.timeline_figure([(date(2020, 9, 22), "Termin")], [(date(2020, 9, 24), "<b>x</b>", False)])
-    assert timeline.data[0].y == ("&lt;b&gt;x&lt;/b&gt;",)
-    assert timeline.data[0].marker.symbol == ("x",)  # late forms are marked
-
-
-def test_outline_figure_draws_the_area_over_the_voivodeship():
-    from cwd.geo import display_layers, load_boundaries
-    from cwd.paths import SHARED_GEO_DIR
-
-    gminy, _ = display_layers(load_boundaries("20", SHARED_GEO_DIR))
-    fig = charts.outline_figure(gminy, ["2006011", "2006032"], "#123456")
-    outside, inside = fig.data
-    assert inside.fillcolor == "#123456" and outside.fillcolor == "#e6e6e6"
-    rings = lambda xs: sum(1 for x in xs if x is None)  # noqa: E731 - one ring ends at each None
-    assert rings(inside.x) == 2  # Kolno town and Kolno rural gmina
-    assert rings(outside.x) >= 116
