@@ -1,23 +1,39 @@
 """Read and validate submitted information forms ("Formularze informacyjne"): one row = one partnership.
 
 Nothing is half-read: a partnership with any error is left out of `partnerships`, but all its problems are
-reported, and the other partnerships of the file still load.
+reported, and the other partnerships of the file still load. Values are bounded (cwd/limits.py: ids, names,
+texts), a user's value is quoted cut, and at most MAX_PROBLEMS findings are listed, the rest counted.
+TERYT code rules live in cwd/teryt.py.
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
+from cwd.criteria import CRITERIA_IDS
+from cwd.fmt import fmt_date, fmt_int
+from cwd.limits import MAX_ID_CHARS, MAX_NAME_CHARS, MAX_PERSON_CHARS, MAX_TEXT_CHARS
 from cwd.model import Partnership, Value, partnerships_frame
 from cwd.problems import ERROR, WARNING, HasProblems, Problem
-from cwd.readers import Table, match_columns, read_table, read_table_path
-from cwd.criteria import CRITERIA_IDS
+from cwd.readers import (
+    LISTED_VALUES,
+    ProblemList,
+    Table,
+    header_problems,
+    match_columns,
+    quote,
+    quote_list,
+    read_table,
+    read_table_path,
+)
 from cwd.register import Register
 from cwd.settings import FORMS_DEADLINE
+from cwd.teryt import code_format_error, jst_identity, split_codes, unit_label, voivodeship_of
 
 SHEET = "partnerstwa"
 TEMPLATE_EXAMPLE_ID = "P-PRZYKLAD"  # the illustrative row of the template; warned about if left in
@@ -43,81 +59,6 @@ FORM_COLUMNS: tuple[FormColumn, ...] = (
     FormColumn("powiazania", False, ("powiązania funkcjonalne",)),
     FormColumn("doswiadczenie", False, ("doświadczenie we współpracy",)),
 )
-
-# --- TERYT codes ---------------------------------------------------------------
-VOIVODESHIPS = {
-    "02": "dolnośląskie", "04": "kujawsko-pomorskie", "06": "lubelskie", "08": "lubuskie",
-    "10": "łódzkie", "12": "małopolskie", "14": "mazowieckie", "16": "opolskie",
-    "18": "podkarpackie", "20": "podlaskie", "22": "pomorskie", "24": "śląskie",
-    "26": "świętokrzyskie", "28": "warmińsko-mazurskie", "30": "wielkopolskie", "32": "zachodniopomorskie",
-}
-FORMAT_HINT = "oczekiwano 7 cyfr (gmina) lub 4 cyfr (powiat)"
-
-
-def voivodeship_of(code: str) -> str:
-    """'województwa podlaskiego' — every voivodeship's name is an adjective ending in -ie."""
-    name = VOIVODESHIPS.get(code[:2])
-    return f"województwa {name[:-1]}ego" if name else f"województwa o kodzie {code[:2]}"
-
-
-def normalize_code(token: str) -> str:
-    """A code as typed: trimmed, with a spreadsheet's trailing '.0' removed (2013011.0 -> 2013011)."""
-    token = str(token).strip()
-    m = re.fullmatch(r"(\d+)[.,]0+", token)
-    return m[1] if m else token
-
-
-def code_format_error(code: str, *, gminas_only: bool = False) -> str | None:
-    """Why `code` is not a well-formed TERYT code of a gmina (7 digits) or powiat (4 digits); None if it is."""
-    expected = "oczekiwano 7 cyfr (kod gminy)" if gminas_only else FORMAT_HINT
-    if not re.fullmatch(r"\d+", code) or len(code) not in ((7,) if gminas_only else (4, 7)):
-        if gminas_only and re.fullmatch(r"\d{4}", code):
-            return f"Kod „{code}” to kod powiatu, a lista obejmuje gminy – wpisz 7-cyfrowe kody gmin."
-        message = f"Kod TERYT „{code}” ma niepoprawny format: {expected}."
-        if re.fullmatch(r"\d{3}|\d{6}", code) and code_format_error("0" + code, gminas_only=gminas_only) is None:
-            message += " Jeśli kod zaczyna się od zera, Excel mógł je usunąć – wpisz kod jako tekst."
-        return message
-    if code[:2] not in VOIVODESHIPS:
-        return f"Kod TERYT „{code}” jest niepoprawny: „{code[:2]}” nie jest kodem województwa."
-    if code[2:4] == "00":
-        return f"Kod TERYT „{code}” jest niepoprawny: „00” nie jest kodem powiatu."
-    if len(code) == 7:
-        if code[4:6] == "00":
-            return f"Kod TERYT „{code}” jest niepoprawny: „00” nie jest kodem gminy."
-        kind = code[6]
-        if kind in "45":
-            part = "miasto" if kind == "4" else "obszar wiejski"
-            return (f"Kod TERYT „{code}” oznacza {part} w gminie miejsko-wiejskiej, a nie gminę – "
-                    f"podaj kod całej gminy „{code[:6]}3”.")
-        if kind not in "123":
-            return (f"Kod TERYT „{code}” jest niepoprawny: ostatnia cyfra kodu gminy (rodzaj) musi być "
-                    "1 (gmina miejska), 2 (gmina wiejska) lub 3 (gmina miejsko-wiejska).")
-    return None
-
-
-def split_codes(text: str) -> tuple[list[str], list[str]]:
-    """(codes, words): tokens separated by `;`, `,` or whitespace; words are tokens with letters (names)."""
-    tokens = [normalize_code(t) for t in re.split(r"[;,\s]+", text) if t.strip()]
-    words = [t for t in tokens if re.search(r"[^\W\d_]", t)]
-    return [t for t in tokens if t not in words], words
-
-
-def unit_label(register: Register, code: str) -> str:
-    if register.knows(code):
-        return register.label(code)
-    if not register.in_voivodeship(code):
-        return f"JST o kodzie {code} ({voivodeship_of(code)})"
-    return f"kod {code}"
-
-
-def _identity(register: Register, code: str) -> str:
-    """A city with powiat rights is one JST with two codes (e.g. 2062 and 2062011 Łomża)."""
-    if len(code) == 7 and register.is_gmina(code):
-        powiat = code[:4]
-        if register.is_powiat(powiat) and register.gminy_powiatu(powiat) == [code] and code[6] == "1":
-            return powiat
-    return code
-
 
 # --- values ----------------------------------------------------------------------
 _TRUE = {"1", "tak", "t", "true", "prawda"}  # PRAWDA/FAŁSZ: what Polish Excel writes for booleans in CSV
@@ -152,15 +93,11 @@ def parse_date(text: str) -> tuple[date | None, str | None]:
     elif m := _PL.fullmatch(value):
         d, mo, y = int(m[1]), int(m[2]), int(m[3])
     else:
-        return None, f"Data zgłoszenia „{value}” jest niepoprawna: wpisz ją jako RRRR-MM-DD lub DD.MM.RRRR."
+        return None, f"Data zgłoszenia {quote(value)} jest niepoprawna: wpisz ją jako RRRR-MM-DD lub DD.MM.RRRR."
     try:
         return date(y, mo, d), None
     except ValueError:
-        return None, f"Data zgłoszenia „{value}” nie istnieje w kalendarzu – sprawdź dzień i miesiąc."
-
-
-def format_date(day: date) -> str:
-    return day.strftime("%d.%m.%Y")
+        return None, f"Data zgłoszenia {quote(value)} nie istnieje w kalendarzu – sprawdź dzień i miesiąc."
 
 
 # --- result ------------------------------------------------------------------------
@@ -195,51 +132,66 @@ def read_forms_path(path: Path, register: Register) -> FormsResult:
 
 def forms_from_table(table: Table, register: Register) -> FormsResult:
     plik = table.plik
-    result = FormsResult(plik=plik, problems=list(table.problems), naglowek=table.naglowek)
-    if table.file_errors:
-        return result
-    frame = table.frame
-    headers = [str(c) for c in frame.columns]
-    match = match_columns(headers, {c.name: c.aliases for c in FORM_COLUMNS})
-    header_row = table.naglowek
-    header_errors = []
-    for column in FORM_COLUMNS:
-        if column.required and column.name not in match.positions:
-            header_errors.append(Problem(plik, header_row, column.name, f"Brak wymaganej kolumny „{column.name}”."))
-    for canonical, written in match.duplicated.items():
-        listed = ", ".join(f"„{h}”" for h in written)
-        header_errors.append(Problem(
-            plik, header_row, written[1],
-            f"Kolumna „{canonical}” występuje w nagłówku więcej niż raz ({listed}) – zostaw jedną.",
-        ))
-    if match.unknown:
-        listed = ", ".join(f"„{h}”" for h in match.unknown)
-        result.problems.append(Problem(
-            plik, header_row, None, f"Nieznane kolumny zostaną pominięte: {listed}.", WARNING,
-        ))
-    result.problems.extend(header_errors)
-    if header_errors:
-        return result
-    result.wiersze = len(frame)
-    if frame.empty:
-        result.problems.append(Problem(
-            plik, None, None, "Plik nie zawiera żadnego partnerstwa – pod nagłówkiem nie ma wypełnionych wierszy.",
-        ))
-        return result
+    result = FormsResult(plik=plik, naglowek=table.naglowek)
+    problems = ProblemList(plik)
+    by_row: dict[int, list[Problem]] = {}
+    for p in table.problems:
+        if p.wiersz is None or p.wiersz == table.naglowek:
+            problems.add(p)
+        else:
+            by_row.setdefault(p.wiersz, []).append(p)
+    try:
+        if table.file_errors:
+            return result
+        frame = table.frame
+        headers = [str(c) for c in frame.columns]
+        match = match_columns(headers, {c.name: c.aliases for c in FORM_COLUMNS})
+        header = header_problems(plik, table.naglowek, match, [c.name for c in FORM_COLUMNS if c.required])
+        problems.extend(header)
+        if any(p.is_error for p in header):
+            return result
+        result.wiersze = len(frame)
+        if frame.empty:
+            problems.add(Problem(
+                plik, None, None, "Plik nie zawiera żadnego partnerstwa – pod nagłówkiem nie ma wypełnionych wierszy.",
+            ))
+            return result
 
-    first_row_of_id: dict[str, int] = {}
-    for number, *cells in frame.itertuples(index=True, name=None):
-        if table.row_errors(int(number)):
-            continue  # shifted values: checking cells would only report the shift again, column by column
-        partnership, problems = _check_row(
-            int(number), cells, match.positions, headers, plik, register, first_row_of_id,
-        )
-        result.problems.extend(problems)
-        if partnership is not None:
-            result.partnerships.append(partnership)
-    # File-level findings first, then row by row (stable: a row keeps its own order of findings).
-    result.problems.sort(key=lambda p: (p.wiersz is not None, p.wiersz or 0))
-    return result
+        first_row_of_id: dict[str, int] = {}
+        for number, *cells in frame.itertuples(index=True, name=None):
+            number = int(number)
+            problems.extend(by_row.pop(number, ()))  # the reader's findings first, row by row
+            if table.has_row_error(number):
+                continue  # shifted values: checking cells would only report the shift again, column by column
+            partnership, found = _check_row(number, cells, match.positions, headers, plik, register, first_row_of_id)
+            problems.extend(found)
+            if partnership is not None:
+                result.partnerships.append(partnership)
+        return result
+    finally:
+        for rest in by_row.values():  # findings of rows not in the frame (none expected): kept, not lost
+            problems.extend(rest)
+        # File-level findings first, then row by row (stable: a row keeps its own order of findings).
+        result.problems = problems.listed()
+
+
+def _control_char(text: str) -> str | None:
+    """The first control or invisible formatting character (U+0007, U+200B, U+202E …) in `text`."""
+    for ch in text:
+        if unicodedata.category(ch) in ("Cc", "Cf"):
+            return f"U+{ord(ch):04X}"
+    return None
+
+
+def _too_long(what: str, value: str, limit: int) -> str | None:
+    if len(value) <= limit:
+        return None
+    return (f"{what} ma {fmt_int(len(value))} znaków; może mieć najwyżej {fmt_int(limit)} "
+            f"(początek: {quote(value, 40)}).")
+
+
+TEXT_FIELDS = {"pomysl": "Opis pomysłu na współpracę", "powiazania": "Opis powiązań funkcjonalnych",
+               "doswiadczenie": "Opis doświadczenia we współpracy"}
 
 
 def _check_row(
@@ -261,17 +213,35 @@ def _check_row(
 
     pid = cell("id")
     problems: list[Problem] = []
+    id_error = None
+    if len(pid) > MAX_ID_CHARS:
+        id_error = (f"Identyfikator partnerstwa ma {fmt_int(len(pid))} znaków; może mieć najwyżej {MAX_ID_CHARS} "
+                    f"(np. „P-01”) – początek: {quote(pid, 40)}.")
+    elif control := _control_char(pid):
+        id_error = (f"Identyfikator partnerstwa zawiera niedozwolony znak sterujący ({control}) – wpisz go "
+                    "zwykłymi literami, cyframi i znakami przestankowymi.")
+    shown_id = pid if pid and id_error is None else None  # a broken id is not repeated in every finding
 
     def add(name: str | None, message: str, waga=ERROR) -> None:
-        problems.append(Problem(plik, number, column(name) if name else None, message, waga, pid or None))
+        problems.append(Problem(plik, number, column(name) if name else None, message, waga, shown_id))
+
+    def add_codes(name: str, codes: list[str], message, waga=ERROR) -> None:
+        """One finding per code for the first few; the rest of the same kind summed up in one."""
+        for code in codes[:LISTED_VALUES]:
+            add(name, message(code), waga)
+        rest = codes[LISTED_VALUES:]
+        if rest:
+            add(name, f"To samo dotyczy jeszcze {fmt_int(len(rest))} kodów w tej kolumnie: {quote_list(rest)}.", waga)
 
     nazwa = cell("nazwa")
     if not pid:
         add("id", "Brak identyfikatora partnerstwa (kolumna „id”).")
+    elif id_error:
+        add("id", id_error)
     else:
         key = pid.casefold()
         if key in first_row_of_id:
-            add("id", f"Identyfikator „{pid}” powtarza się – wystąpił już w wierszu {first_row_of_id[key]}; "
+            add("id", f"Identyfikator {quote(pid)} powtarza się – wystąpił już w wierszu {first_row_of_id[key]}; "
                       "każde partnerstwo musi mieć inny identyfikator.")
         else:
             first_row_of_id[key] = number
@@ -279,6 +249,8 @@ def _check_row(
             add("id", "To wiersz przykładowy z szablonu – usuń go przed wysłaniem formularza.", WARNING)
     if not nazwa:
         add("nazwa", "Brak nazwy partnerstwa (kolumna „nazwa”).")
+    elif error := _too_long("Nazwa partnerstwa", nazwa, MAX_NAME_CHARS):
+        add("nazwa", error)
 
     # Leader and members: well-formed codes first, then what the register says about them.
     lider: str | None = None
@@ -287,11 +259,11 @@ def _check_row(
     if not lider_raw:
         add("lider", "Brak lidera partnerstwa – wpisz kod TERYT wiodącej JST.")
     elif lider_words:
-        add("lider", f"W kolumnie „{column('lider')}” wpisz kod TERYT lidera (7 cyfr gminy, 4 cyfry powiatu), "
-                     f"a nie nazwę: „{lider_raw}”.")
+        add("lider", f"W kolumnie {quote(column('lider'))} wpisz kod TERYT lidera (7 cyfr gminy, 4 cyfry powiatu), "
+                     f"a nie nazwę: {quote(lider_raw)}.")
     elif len(lider_codes) > 1:
-        add("lider", f"W kolumnie „{column('lider')}” wpisz jeden kod TERYT, "
-                     f"a podano {len(lider_codes)}: „{lider_raw}”.")
+        add("lider", f"W kolumnie {quote(column('lider'))} wpisz jeden kod TERYT, "
+                     f"a podano {fmt_int(len(lider_codes))}: {quote(lider_raw)}.")
     elif error := code_format_error(lider_codes[0]):
         add("lider", error)
     else:
@@ -300,31 +272,39 @@ def _check_row(
     members_raw = cell("czlonkowie")
     member_codes, member_words = split_codes(members_raw)
     if member_words:
-        listed = ", ".join(f"„{w}”" for w in dict.fromkeys(member_words))
-        add("czlonkowie", f"W kolumnie „{column('czlonkowie')}” mogą być tylko kody TERYT oddzielone średnikami, "
-                          f"przecinkami lub spacjami – zamiast nazw ({listed}) wpisz kody.")
-    malformed: list[str] = [] if lider or not lider_codes else [lider_codes[0]]
+        listed = quote_list(dict.fromkeys(member_words))
+        add("czlonkowie", f"W kolumnie {quote(column('czlonkowie'))} mogą być tylko kody TERYT oddzielone "
+                          f"średnikami, przecinkami lub spacjami – zamiast nazw ({listed}) wpisz kody.")
+    malformed: dict[str, None] = {} if lider or not lider_codes else {lider_codes[0]: None}
+    new_malformed: list[str] = []
     members: list[str] = []
     seen: dict[str, str] = {}  # identity -> code kept
+    repeated: list[str] = []
+    same_jst: list[tuple[str, str]] = []
     for code in member_codes:
-        if error := code_format_error(code):
+        if code_format_error(code):
             if code not in malformed:
-                add("czlonkowie", error)
-                malformed.append(code)
+                malformed[code] = None
+                new_malformed.append(code)
             continue
-        ident = _identity(register, code)
+        ident = jst_identity(register, code)
         if ident in seen:
             if seen[ident] == code:
-                add("czlonkowie", f"{unit_label(register, code)} występuje na liście członków więcej niż raz – "
-                                  "uwzględniono jeden wpis.", WARNING)
+                repeated.append(code)
             else:
-                add("czlonkowie", f"{unit_label(register, seen[ident])} i {unit_label(register, code)} to ten sam "
-                                  "samorząd (miasto na prawach powiatu) – liczony jest raz.", WARNING)
+                same_jst.append((seen[ident], code))
             continue
         seen[ident] = code
         members.append(code)
+    add_codes("czlonkowie", new_malformed, code_format_error)
+    add_codes("czlonkowie", list(dict.fromkeys(repeated)),
+              lambda c: f"{unit_label(register, c)} występuje na liście członków więcej niż raz – uwzględniono "
+                        "jeden wpis.", WARNING)
+    for kept, other in same_jst[:LISTED_VALUES]:
+        add("czlonkowie", f"{unit_label(register, kept)} i {unit_label(register, other)} to ten sam "
+                          "samorząd (miasto na prawach powiatu) – liczony jest raz.", WARNING)
     if lider is not None:
-        ident = _identity(register, lider)
+        ident = jst_identity(register, lider)
         if ident not in seen:
             add("lider", f"{unit_label(register, lider)} jest liderem, ale nie figuruje wśród członków – dopisano "
                          "lidera do członków partnerstwa.", WARNING)
@@ -334,45 +314,63 @@ def _check_row(
                          "samorząd (miasto na prawach powiatu) – liczony jest raz.", WARNING)
             members[members.index(seen[ident])] = lider  # same city under its other code: keep the leader's
 
+    unknown: dict[str, list[str]] = {"lider": [], "czlonkowie": []}
+    elsewhere: dict[str, list[str]] = {"lider": [], "czlonkowie": []}
     for code in members:
         where = "lider" if code == lider else "czlonkowie"
         if register.in_voivodeship(code):
             if not register.knows(code):
-                kind = "gmin" if len(code) == 7 else "powiatów"
-                add(where, f"Kod TERYT „{code}” nie występuje w rejestrze {kind} {voivodeship_of(code)} – "
-                           "sprawdź, czy nie ma w nim literówki.")
+                unknown[where].append(code)
         else:
-            add(where, f"Kod TERYT „{code}” należy do {voivodeship_of(code)}, spoza "
-                       f"{voivodeship_of(register.wojewodztwo)} – tej JST nie da się sprawdzić w rejestrze; "
-                       "pozostaje wśród członków.", WARNING)
+            elsewhere[where].append(code)
+
+    def not_in_register(code: str) -> str:
+        kind = "gmin" if len(code) == 7 else "powiatów"
+        return (f"Kod TERYT „{code}” nie występuje w rejestrze {kind} {voivodeship_of(code)} – "
+                "sprawdź, czy nie ma w nim literówki.")
+
+    def outside(code: str) -> str:
+        return (f"Kod TERYT „{code}” należy do {voivodeship_of(code)}, spoza {voivodeship_of(register.wojewodztwo)} – "
+                "tej JST nie da się sprawdzić w rejestrze; pozostaje wśród członków.")
+
+    for where in ("lider", "czlonkowie"):
+        add_codes(where, unknown[where], not_in_register)
+        add_codes(where, elsewhere[where], outside, WARNING)
 
     count = len(members) + len(malformed)
     if count < 2:
-        listed = "; ".join([unit_label(register, c) for c in members] + malformed)
+        listed = "; ".join([unit_label(register, c) for c in members] + list(malformed))
         given = f"podano {count}: {listed}" if count else "nie podano żadnej"
         add("czlonkowie", f"Partnerstwo musi liczyć co najmniej 2 JST (lider i członkowie), a {given}.")
 
     koordynator = cell("koordynator")
     if not koordynator:
         add("koordynator", "Nie podano koordynatora projektu.", WARNING)
+    elif error := _too_long("Imię i nazwisko koordynatora", koordynator, MAX_PERSON_CHARS):
+        add("koordynator", error)
 
     day, error = parse_date(cell("data_zgloszenia"))
     if error:
         add("data_zgloszenia", error)
     elif day is None:
         add("data_zgloszenia", "Nie podano daty zgłoszenia – nie można sprawdzić, czy formularz złożono "
-                               f"w terminie ({format_date(FORMS_DEADLINE)}).", WARNING)
+                               f"w terminie ({fmt_date(FORMS_DEADLINE)}).", WARNING)
     elif day > FORMS_DEADLINE:
-        add("data_zgloszenia", f"Formularz złożono {format_date(day)}, po terminie naboru "
-                               f"({format_date(FORMS_DEADLINE)}).", WARNING)
+        add("data_zgloszenia", f"Formularz złożono {fmt_date(day)}, po terminie naboru "
+                               f"({fmt_date(FORMS_DEADLINE)}).", WARNING)
 
     declared: dict[str, Value] = {}
     for cid in CRITERIA_IDS:
         raw = cell(cid)
         value, ok = parse_criterion(raw)
         if not ok:
-            add(cid, f"Wartość „{raw}” w kryterium {cid} jest niedozwolona: {CRITERION_HINT}.")
+            add(cid, f"Wartość {quote(raw)} w kryterium {cid} jest niedozwolona: {CRITERION_HINT}.")
         declared[cid] = value
+
+    texts = {name: cell(name) for name in TEXT_FIELDS}
+    for name, what in TEXT_FIELDS.items():
+        if error := _too_long(what, texts[name], MAX_TEXT_CHARS):
+            add(name, error)
 
     if any(p.is_error for p in problems):
         return None, problems
@@ -384,9 +382,9 @@ def _check_row(
         koordynator=koordynator,
         data_zgloszenia=day,
         deklarowane=declared,
-        pomysl=cell("pomysl"),
-        powiazania=cell("powiazania"),
-        doswiadczenie=cell("doswiadczenie"),
+        pomysl=texts["pomysl"],
+        powiazania=texts["powiazania"],
+        doswiadczenie=texts["doswiadczenie"],
         wiersz=number,
         plik=plik,
     ), problems

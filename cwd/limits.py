@@ -18,6 +18,11 @@ MAX_XLSX_MEMBERS = 200
 MAX_XLSX_UNCOMPRESSED = 50 * 1024 * 1024  # all members together
 MAX_XLSX_MEMBER = 25 * 1024 * 1024  # one member (a sheet, the shared strings)
 MAX_XLSX_RATIO = 200  # uncompressed ÷ compressed of a member larger than 1 MB (zip bombs)
+# openpyxl spends 10–20 µs per cell and per shared string, so element counts bound the time, not bytes:
+# 60,000 cells answer in ~1.5 s on an idle 2-core machine, leaving room for a loaded one (bench/bad_files.py).
+MAX_CELLS = 60_000  # cells of the sheet read, and strings of the shared-strings table: 3,000 rows × 20 columns
+MAX_XML_ELEMENTS = 50_000  # XML elements of one other part (styles, workbook, a sheet before its rows)
+MAX_SHEET_ROWS = 100_000  # physical rows of a sheet scanned, blank ones included
 
 # --- values -------------------------------------------------------------------------------------
 MAX_ID_CHARS = 40  # partnership id as typed in a form ("P01", "ABPT-2020")

@@ -9,10 +9,21 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cwd.forms import code_format_error, normalize_code, voivodeship_of
+from cwd.fmt import fmt_int, plural
 from cwd.problems import ERROR, WARNING, HasProblems, Problem
-from cwd.readers import Table, header_key, match_columns, read_table, read_table_path
+from cwd.readers import (
+    ProblemList,
+    Table,
+    header_key,
+    header_problems,
+    match_columns,
+    quote,
+    read_table,
+    read_table_path,
+    rows_text,
+)
 from cwd.register import Register
+from cwd.teryt import code_format_error, normalize_code, voivodeship_of
 
 SHEET = "ztm"
 ZTM_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -20,6 +31,8 @@ ZTM_COLUMNS: dict[str, tuple[str, ...]] = {
     "nazwa": ("gmina", "nazwa gminy"),
     "zrodlo": ("źródło danych",),
 }
+NAME_CHARS = 200  # of a gmina name compared with the register
+SOURCES_LISTED = 10  # distinct sources named in `zrodlo`; the rest are counted
 
 
 @dataclass
@@ -45,42 +58,42 @@ def read_ztm_path(path: Path, register: Register) -> ZtmListResult:
 
 def _name_key(name: str) -> str:
     """Names compared without case, diacritics, parenthesised notes or 'gmina'/'miasto' prefixes."""
+    name = name[:NAME_CHARS]  # a gmina's name is short; a long text differs anyway (and stays linear)
     name = re.sub(r"\(.*?\)", " ", name.casefold())
     name = re.sub(r"^\s*(gmina|gm\.|miasto|m\.)\s+", "", name)
     name = re.sub(r"\s*[-–—]\s*(gmina|miasto)\b.*$", "", name)  # "Augustów - gmina wiejska"
     return header_key(name)
 
 
-def _codes_word(n: int) -> str:
-    if n == 1:
-        return "kod"
-    return "kody" if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14) else "kodów"
-
-
 def ztm_from_table(table: Table, register: Register) -> ZtmListResult:
     plik = table.plik
-    result = ZtmListResult(plik=plik, problems=list(table.problems))
-    if table.file_errors:
-        return result
+    result = ZtmListResult(plik=plik)
+    problems = ProblemList(plik)
+    by_row: dict[int, list[Problem]] = {}
+    for p in table.problems:
+        if p.wiersz is None or p.wiersz == table.naglowek:
+            problems.add(p)
+        else:
+            by_row.setdefault(p.wiersz, []).append(p)
+    try:
+        if not table.file_errors:
+            _check_rows(table, register, result, problems, by_row)
+    finally:
+        for rest in by_row.values():
+            problems.extend(rest)
+        result.problems = problems.listed()
+    return result
+
+
+def _check_rows(table: Table, register: Register, result: ZtmListResult, problems: ProblemList,
+                by_row: dict[int, list[Problem]]) -> None:
+    plik = table.plik
     headers = [str(c) for c in table.frame.columns]
     match = match_columns(headers, ZTM_COLUMNS)
-    header_row = table.naglowek
-    if "teryt" not in match.positions:
-        result.problems.append(Problem(
-            plik, header_row, "teryt", "Brak wymaganej kolumny „teryt” z kodami TERYT gmin.",
-        ))
-        return result
-    for canonical, written in match.duplicated.items():
-        listed = ", ".join(f"„{h}”" for h in written)
-        result.problems.append(Problem(
-            plik, header_row, written[1],
-            f"Kolumna „{canonical}” występuje w nagłówku więcej niż raz ({listed}) – zostaw jedną.",
-        ))
-    if match.duplicated:
-        return result
-    if match.unknown:
-        listed = ", ".join(f"„{h}”" for h in match.unknown)
-        result.problems.append(Problem(plik, header_row, None, f"Nieznane kolumny zostaną pominięte: {listed}.", WARNING))
+    header = header_problems(plik, table.naglowek, match, ["teryt"], {"teryt": "z kodami TERYT gmin"})
+    problems.extend(header)
+    if any(p.is_error for p in header):
+        return
 
     def column(name: str) -> str | None:
         i = match.positions.get(name)
@@ -88,16 +101,19 @@ def ztm_from_table(table: Table, register: Register) -> ZtmListResult:
 
     codes: dict[str, int] = {}  # code -> first row
     sources: dict[str, None] = {}
-    elsewhere: list[tuple[int, str]] = []
+    elsewhere: list[int] = []
     for number, *cells in table.frame.itertuples(index=True, name=None):
         number = int(number)
+        problems.extend(by_row.pop(number, ()))  # the reader's findings first, row by row
+        if table.has_row_error(number):
+            continue  # already reported (shifted values, a formula without a value, a huge field)
 
         def cell(name: str) -> str:
             i = match.positions.get(name)
             return "" if i is None else str(cells[i]).strip()
 
         def add(name: str | None, message: str, waga=ERROR) -> None:
-            result.problems.append(Problem(plik, number, column(name) if name else None, message, waga))
+            problems.add(Problem(plik, number, column(name) if name else None, message, waga))
 
         raw, nazwa, zrodlo = cell("teryt"), cell("nazwa"), cell("zrodlo")
         if zrodlo:
@@ -109,38 +125,36 @@ def ztm_from_table(table: Table, register: Register) -> ZtmListResult:
         if error := code_format_error(code, gminas_only=True):
             add("teryt", error)
             continue
-        if table.row_errors(number):
-            continue
         if code in codes:
             add("teryt", f"{register.label(code) if register.knows(code) else code} występuje na liście "
                          f"więcej niż raz (pierwszy raz w wierszu {codes[code]}) – uwzględniono jeden wpis.", WARNING)
             continue
         codes[code] = number
         if not register.in_voivodeship(code):
-            elsewhere.append((number, code))
+            elsewhere.append(number)
         elif not register.is_gmina(code):
             add("teryt", f"Kod „{code}” nie występuje w rejestrze gmin {voivodeship_of(code)} – sprawdź go; "
                          "pozostaje na liście.", WARNING)
         elif nazwa and _name_key(nazwa) != _name_key(register.name(code)):
-            add("nazwa", f"Nazwa „{nazwa}” nie zgadza się z rejestrem: kod {code} to {register.label(code)} – "
+            add("nazwa", f"Nazwa {quote(nazwa)} nie zgadza się z rejestrem: kod {code} to {register.label(code)} – "
                          "sprawdź, czy kod jest właściwy.", WARNING)
     if elsewhere:
-        rows = ("wiersz " if len(elsewhere) == 1 else "wiersze ") + ", ".join(str(n) for n, _ in elsewhere[:10])
-        rows += " …" if len(elsewhere) > 10 else ""
-        result.problems.append(Problem(
+        n = len(elsewhere)
+        problems.add(Problem(
             plik, None, column("teryt"),
-            f"{len(elsewhere)} {_codes_word(len(elsewhere))} gmin spoza {voivodeship_of(register.wojewodztwo)} ({rows}) – "
-            "nie da się ich sprawdzić w rejestrze; nie wpływają na ocenę partnerstw z tego województwa.",
+            f"{fmt_int(n)} {plural(n, ('kod', 'kody', 'kodów'))} gmin spoza {voivodeship_of(register.wojewodztwo)} "
+            f"({rows_text(elsewhere)}) – nie da się ich sprawdzić w rejestrze; nie wpływają na ocenę partnerstw "
+            "z tego województwa.",
             WARNING,
         ))
     if table.frame.empty:
-        result.problems.append(Problem(plik, None, None, "Lista gmin ZTM jest pusta – pod nagłówkiem nie ma wierszy."))
+        problems.add(Problem(plik, None, None, "Lista gmin ZTM jest pusta – pod nagłówkiem nie ma wierszy."))
     elif not sources:
-        result.problems.append(Problem(
+        problems.add(Problem(
             plik, None, None,
             "Lista nie podaje źródła (kolumna „zrodlo”) – dopisz je, by było wiadomo, skąd pochodzi.", WARNING,
         ))
     result.codes = frozenset(codes)
-    result.zrodlo = "; ".join(sources)
-    result.problems.sort(key=lambda p: (p.wiersz is not None, p.wiersz or 0))
-    return result
+    named = [quote(s, 200)[1:-1] for s in list(sources)[:SOURCES_LISTED]]
+    rest = len(sources) - len(named)
+    result.zrodlo = "; ".join(named) + (f" (i {fmt_int(rest)} innych)" if rest > 0 else "")

@@ -18,7 +18,9 @@ from cwd.forms import (
     read_forms,
     read_forms_path,
 )
-from cwd.readers import MAX_BYTES, decode_text, read_table
+from cwd.limits import MAX_FILE_BYTES as MAX_BYTES
+from cwd.limits import MAX_ID_CHARS, MAX_NAME_CHARS, MAX_PERSON_CHARS, MAX_TEXT_CHARS
+from cwd.readers import decode_text, read_table
 from cwd.criteria import CRITERIA_IDS
 from cwd.register import load_register
 from cwd.settings import FORMS_DEADLINE
@@ -457,6 +459,70 @@ def test_nothing_half_read(register):
     assert {p.kolumna for p in problems if p.is_error} == {"lider", "I.1", "data_zgloszenia"}
     assert all(p.wiersz == 3 for p in problems)
     assert list(result.frame()["id"]) == ["A", "B"]
+
+
+# --- value limits ---------------------------------------------------------------------------------
+def located(error, column: str, row: int = 2, plik: str = "formularze.csv") -> str:
+    """The finding names file, row and column (as the Problem and as the line the user reads)."""
+    assert (error.plik, error.wiersz, error.kolumna) == (plik, row, column)
+    assert str(error).startswith(f"{plik}, wiersz {row}, kolumna „{column}”: [błąd]")
+    return error.komunikat.replace("\xa0", " ")
+
+
+def test_id_longer_than_the_limit_is_an_error_not_a_broken_page(register):
+    long_id = "P" * 201  # the store allows 200; the form allows MAX_ID_CHARS
+    result = read([row(id=long_id), row(id="P2")], register)
+    assert [p.id for p in result.partnerships] == ["P2"]
+    error = only(result.errors)
+    message = located(error, "id")
+    assert f"najwyżej {MAX_ID_CHARS}" in message and "201 znaków" in message and long_id not in message
+    assert error.id_partnerstwa is None  # a broken id is not repeated as the partnership's id
+
+
+def test_id_of_exactly_the_limit_is_accepted(register):
+    result = read([row(id="P" * MAX_ID_CHARS)], register)
+    assert result.usable and not result.errors
+
+
+@pytest.mark.parametrize("char", ["\x0b", "\u200b", "\u202e", "\x7f"])
+def test_control_characters_in_an_id(register, char):
+    result = read([row(id=f"P{char}1")], register)
+    message = located(only(result.errors), "id")
+    assert f"U+{ord(char):04X}" in message and "znak sterujący" in message
+
+
+@pytest.mark.parametrize("column, limit, word", [
+    ("nazwa", MAX_NAME_CHARS, "Nazwa partnerstwa"),
+    ("koordynator", MAX_PERSON_CHARS, "koordynatora"),
+    ("pomysl", MAX_TEXT_CHARS, "pomysłu"),
+    ("powiazania", MAX_TEXT_CHARS, "powiązań"),
+    ("doswiadczenie", MAX_TEXT_CHARS, "doświadczenia"),
+])
+def test_text_limits(register, column, limit, word):
+    header = [*HEADER, "pomysl", "powiazania", "doswiadczenie"]
+    at_limit = read([row(**{column: "a" * limit})], register, header=header)
+    assert at_limit.usable and not at_limit.errors
+    over = read([row(**{column: "ą" * (limit + 1)})], register, header=header)
+    assert over.partnerships == []
+    message = located(only(over.errors), column)
+    assert word in message and f"{limit + 1:,}".replace(",", " ") in message
+    assert f"najwyżej {limit:,}".replace(",", " ") in message and len(message) < 300
+
+
+def test_huge_values_are_quoted_cut(register):
+    huge = "x" * 50_000
+    result = read([row(lider=huge, czlonkowie=f"{WYSOKIE_MIASTO};{huge}", data_zgloszenia=huge, **{"I.1": huge})],
+                  register)
+    assert result.errors and all(len(p.komunikat) < 400 for p in result.problems)
+    assert all(huge not in p.komunikat for p in result.problems)
+
+
+def test_many_bad_codes_in_one_cell_are_summed_up(register):
+    codes = ";".join(f"2013{i:02d}9" for i in range(1, 100))  # 99 malformed codes (gmina type 9)
+    result = read([row(czlonkowie=codes)], register)
+    errors = [p for p in result.errors if p.kolumna == "czlonkowie"]
+    assert len(errors) == 6  # five named, the rest summed up in one
+    assert "94 kodów" in errors[-1].komunikat.replace("\xa0", " ") and "i 89 innych" in errors[-1].komunikat
 
 
 # --- warnings (partnership still usable) ------------------------------------------------------------

@@ -192,3 +192,79 @@ def test_random_inputs_never_raise(register):
             result = read_ztm_list(data, name, register)
             assert isinstance(result, ZtmListResult)
             assert all(len(c) == 7 and c.isdigit() for c in result.codes)
+
+
+# --- hostile lists ---------------------------------------------------------------------------------------
+def test_header_findings_are_worded_as_for_forms(register):
+    from cwd.forms import read_forms
+
+    ztm = read_ztm_list(csv_bytes([["2007072", "x", SRC, "2007072"]], header=("teryt", "nazwa", "zrodlo", "Kod")),
+                        "ztm.csv", register)
+    forms = read_forms(b"id;nazwa;ID\nP1;x;P1\n", "f.csv", register)
+    dup_ztm = only(ztm.errors)
+    dup_forms = next(p for p in forms.errors if "więcej niż raz" in p.komunikat)
+    assert dup_ztm.komunikat == "Kolumna „teryt” występuje w nagłówku więcej niż raz („teryt”, „Kod”) – zostaw jedną."
+    assert dup_forms.komunikat == "Kolumna „id” występuje w nagłówku więcej niż raz („id”, „ID”) – zostaw jedną."
+    unknown = read(["2007072 Śniadowo GUS y".split()], register, header=("teryt", "nazwa", "zrodlo", "uwagi"))
+    assert only(unknown.warnings).komunikat == "Nieznane kolumny zostaną pominięte: „uwagi”."
+
+
+def test_huge_code_is_quoted_cut(register):
+    result = read([["9" * 90_000, "", SRC]], register)
+    error = only(result.errors)
+    assert error.wiersz == 2 and "niepoprawny format" in error.komunikat and len(error.komunikat) < 200
+
+
+def test_more_rows_than_the_limit_is_one_error(register):
+    from cwd.limits import MAX_DATA_ROWS
+
+    result = read([["2007072", "Śniadowo", SRC]] * (MAX_DATA_ROWS + 1), register)
+    assert not result.usable and result.codes == frozenset()
+    error = only(result.problems)
+    assert "ztm.csv" in error.komunikat and "5 000" in error.komunikat.replace("\xa0", " ")
+
+
+def test_problems_are_capped(register):
+    from cwd.limits import MAX_PROBLEMS
+
+    result = read([[f"x{i}", "", SRC] for i in range(MAX_PROBLEMS + 50)], register)
+    assert len(result.problems) == MAX_PROBLEMS and not result.usable
+    summary = result.problems[-1]
+    assert summary.is_error and "51" in summary.komunikat and summary.wiersz == MAX_PROBLEMS + 1
+
+
+def test_sources_are_bounded(register):
+    result = read([["2007072", "Śniadowo", f"źródło {i} " + "x" * 500] for i in range(30)], register)
+    assert len(result.zrodlo) < 3000 and result.zrodlo.endswith("(i 20 innych)")
+
+
+def test_formula_without_value_in_the_code_column(register):
+    import zipfile
+
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    sheet = (f'<worksheet {ns}><sheetData>'
+             '<row r="1"><c r="A1" t="inlineStr"><is><t>teryt</t></is></c></row>'
+             '<row r="2"><c r="A2"><v>2007072</v></c></row>'
+             '<row r="3"><c r="A3"><f>2013052</f></c></row></sheetData></worksheet>')
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml",
+                   '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                   '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                   '<Default Extension="xml" ContentType="application/xml"/>'
+                   '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+                   'officedocument.spreadsheetml.sheet.main+xml"/></Types>')
+        z.writestr("_rels/.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                   f'relationships"><Relationship Id="r1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
+                   '</Relationships>')
+        z.writestr("xl/workbook.xml", f'<workbook {ns} xmlns:r="{rel}"><sheets><sheet name="ztm" sheetId="1" '
+                   'r:id="r1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/'
+                   f'2006/relationships"><Relationship Id="r1" Type="{rel}/worksheet" '
+                   'Target="worksheets/sheet1.xml"/></Relationships>')
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+    result = read_ztm_list(buffer.getvalue(), "ztm.xlsx", register)
+    assert not result.usable and result.codes == {"2007072"}  # the formula's gmina is unknown, not dropped quietly
+    error = only(result.errors)
+    assert (error.wiersz, error.kolumna) == (3, "teryt") and "Formuła bez wyliczonej wartości" in error.komunikat
