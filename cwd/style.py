@@ -53,7 +53,7 @@ POWIAT_LINE = "#333333"
 # --- checklist status of a partnership ----------------------------------------------------------
 STATUS_COLORS = {SPELNIA: "#117733", NIEKOMPLETNA: "#E69F00", NIE_SPELNIA: "#AA3377"}
 # Streamlit's coloured badges (names, not hex): the closest of its fixed set.
-STATUS_BADGE = {SPELNIA: "green", NIEKOMPLETNA: "orange", NIE_SPELNIA: "violet"}
+STATUS_BADGE = {SPELNIA: "green", NIEKOMPLETNA: "orange", NIE_SPELNIA: "red"}
 # Text symbols (DejaVu and system fonts have them; no emoji font needed for screenshots).
 STATUS_SYMBOLS = {SPELNIA: "✓", NIEKOMPLETNA: "?", NIE_SPELNIA: "✗"}
 # SVG/Leaflet dash arrays of a partnership's outline, and the matplotlib equivalents: the status
@@ -113,3 +113,25 @@ ILLUSTRATIVE_MARK = "ILUSTRACYJNE"  # watermark on anything built from the examp
 ILLUSTRATIVE_NOTE = ("Wartości kryteriów pochodzą z przykładowych formularzy i są ilustracyjne – "
                      "rzeczywiste oceny 0/1 partnerstw nie są publiczne.")
 FONT_FAMILY = "Source Sans Pro, DejaVu Sans, Arial, sans-serif"
+
+# --- web map (cwd.map) ----------------------------------------------------------------------------
+# Line weights in CSS pixels. The legend beside the map draws its swatches from these same values
+# (cwd.map.styles), so a swatch is exactly what the map draws.
+MAP_BACKGROUND = "#F4F4F1"  # behind the gminas when there is no basemap
+GMINA_LINE_WEIGHT = 0.8
+HIDDEN_LINE_WEIGHT = 0.6
+POWIAT_LINE_WEIGHT = 1.6
+POWIAT_LINE_OPACITY = 0.9
+HOVER_LINE_WEIGHT = 2.0  # a gmina's border under the mouse (in SELECTED_GMINA_LINE)
+OUTLINE_WEIGHT = 3.0  # a partnership's outline: its colour, its status's dash (STATUS_DASH)
+OUTLINE_SELECTED_WEIGHT = 5.0
+OUTLINE_CASING = "#FFFFFF"  # a light band under every outline keeps it legible over any fill
+OUTLINE_CASING_EXTRA = 3.0  # the band is this much wider than the outline
+OUTLINE_CASING_OPACITY = 0.85
+STATUS_KEY_COLOR = "#333333"  # the legend's key of line patterns (each partnership has its own colour)
+SELECTED_GMINA_LINE = "#000000"
+SELECTED_GMINA_WEIGHT = 3.0
+OVERLAP_HATCH = {"spacing": 6.0, "weight": 1.5, "angle": 45.0}  # diagonal lines in OVERLAP_COLOR
+OVERLAP_DASH = "5 4"  # dashed outline of a gmina claimed by several partnerships
+OVERLAP_LINE_WEIGHT = 1.5
+TOWN_UNKNOWN = {**TOWN_LARGE, "dashArray": "2 2"}  # a seat town with no population figure at the date

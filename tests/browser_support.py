@@ -86,9 +86,10 @@ class AppServer:
             pass
 
 
-def start_server(name: str, tmp: Path, extra_env: dict[str, str] | None = None) -> AppServer:
-    """Start `streamlit run app.py` on a free local port (does not wait for it); its database is in
-    `tmp`, its output in artifacts/browser-logs/streamlit-<name>.log."""
+def start_server(name: str, tmp: Path, extra_env: dict[str, str] | None = None,
+                 script: str | Path = "app.py") -> AppServer:
+    """Start `streamlit run app.py` (or another `script`) on a free local port (does not wait for
+    it); its database is in `tmp`, its output in artifacts/browser-logs/streamlit-<name>.log."""
     tmp.mkdir(parents=True, exist_ok=True)
     LOGS.mkdir(parents=True, exist_ok=True)
     port = free_port()
@@ -102,7 +103,7 @@ def start_server(name: str, tmp: Path, extra_env: dict[str, str] | None = None) 
     log_path = LOGS / f"streamlit-{name}.log"
     log = open(log_path, "wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,

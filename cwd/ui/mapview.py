@@ -1,115 +1,169 @@
-"""The map component: the folium map built once per distinct content, shown with streamlit-folium.
+"""The map component: cwd.map's base asset served once per process, each rerun's update sent in place
+through streamlit-folium's public `st_folium`.
 
-Only the clicked feature comes back from the browser (returned_objects), so panning and zooming
-do not rerun the page.
+The map script depends only on the base (the boundary layers), so streamlit-folium keeps its iframe
+and Leaflet map for every filter, selection or setting; the changes travel in
+`feature_group_to_add`. Only the clicked feature comes back (returned_objects), so panning and
+zooming do not rerun the page.
+
+Each rerun the page calls:
+
+    spec = map_spec(state, selected=…, gmina=…, show_towns=…, show_mstfsg=…, show_overlaps=…)
+    click = show_map_click(spec, height=640)     # MapClick or None (or show_map: properties dict)
+    st.html(spec.legend_html)                    # the legend beside the map (show_legend(spec))
 """
 from __future__ import annotations
 
-import copy
-import hashlib
-import threading
-from unittest import mock
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
 
-import pandas as pd
+import folium
 import streamlit as st
-import streamlit_folium
 from streamlit_folium import st_folium
 
-from cwd import mapdata
+from cwd.map import Base, MapView, Update, build_base, build_map, build_update, legend_html, update_layer
+from cwd.map.sources import gmina_facts, map_view, mstfsg_towns, seat_towns
 from cwd.ui import loaders
-from cwd.ui.assets import asset_base_url, ensure_leaflet_assets
-from cwd.ui.state import AppState
+from cwd.ui.assets import ensure_map_assets
 
 MAP_KEY = "mapa_glowna"
 RETURNED = ["last_active_drawing"]
-# streamlit-folium's component; st_folium turns a map into its arguments (≈ 0.1 s for this map).
-_COMPONENT = streamlit_folium._component_func
-_CAPTURE_LOCK = threading.Lock()
 
 
-def _digest(*parts) -> str:
-    h = hashlib.sha1()
-    for part in parts:
-        if isinstance(part, pd.DataFrame):
-            h.update(pd.util.hash_pandas_object(part, index=True).to_numpy().tobytes())
-            h.update(repr(list(part.columns)).encode())
-        else:
-            h.update(repr(part).encode())
-    return h.hexdigest()
+@st.cache_resource(show_spinner="Przygotowanie granic mapy…")
+def map_base() -> Base | None:
+    """The base asset of the operator's boundary layers, built once per process (None: no boundaries)."""
+    gminy, _ = loaders.display_layers()
+    if gminy is None:
+        return None
+    register = loaders.register()
+    return build_base(gminy, facts=gmina_facts(register), towns=seat_towns(register),
+                      mstfsg=mstfsg_towns(register))
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _areas(shapes_dir: str | None, key: tuple):
-    from cwd.geo import dissolve_areas
+def view_from_state(
+    state,
+    results: Sequence | None = None,
+    *,
+    selected: str | None = None,
+    gmina: str | None = None,
+    show_towns: bool = True,
+    show_mstfsg: bool = False,
+    show_overlaps: bool = True,
+) -> MapView:
+    """What the map shows for the page's state: gminas by OSI category (the filter's gminas),
+    the visible partnerships (or `results`), colours from every partnership of the call.
 
-    gminy, _ = loaders.display_layers(shapes_dir)
-    return dissolve_areas(gminy, dict(key))
-
-
-@st.cache_resource(show_spinner="Rysowanie mapy…", max_entries=32)
-def _build(digest: str, shapes_dir: str | None, _inputs: dict):
-    """Built once per distinct content: the digest is the cache key (`_inputs` is not hashed)."""
-    from cwd.maps import build_map
-
-    gminy, powiaty = loaders.display_layers(shapes_dir)
-    return build_map(gminy, powiaty, **_inputs)
-
-
-def map_spec(state: AppState, results=None, *, title: str | None = None, show_mstfsg: bool = False) -> dict:
-    """Everything the map shows, and a digest of it (the cache key)."""
-    results = state.visible if results is None else results
-    shapes_dir = str(state.operator.shapes_dir) if state.operator.shapes_dir else None
-    areas_key = tuple((r.id, tuple(r.gminy)) for r in results)
-    inputs = dict(
-        gmina_info=mapdata.gmina_info(state.register, state.statuses, results, state.visible_gminas),
-        partnership_areas=_areas(shapes_dir, areas_key) if results else None,
-        partnership_info=mapdata.partnership_info(results) if results else None,
-        towns=mapdata.towns_frame(state.register, state.ctx),
-        mstfsg=mapdata.mstfsg_frame(state.register),
-        basemap=state.basemap,
-        show_mstfsg=show_mstfsg,
-        title=title,
-        large_labels=state.presentation,
-        asset_base_url=asset_base_url(st.get_option("server.baseUrlPath") or ""),
+    `state` is the page's state object: `cwd.ui.context.PageContext` (evaluation, view, osi) or the
+    older `cwd.ui.state.AppState` (statuses, visible, visible_gminas, ctx, osi_settings, …)."""
+    if hasattr(state, "evaluation"):  # PageContext
+        ev, view = state.evaluation, state.view
+        statuses, visible_gminas, visible = ev.gminas, view.visible_gminas, view.visible
+        all_results, ctx, threshold = ev.results, ev.ctx, state.osi.prog_ludnosci
+        basemap, large = view.basemap, view.presentation
+    else:  # AppState
+        statuses, visible_gminas, visible = state.statuses, state.visible_gminas, state.visible
+        all_results, ctx, threshold = state.results, state.ctx, state.osi_settings.prog_ludnosci
+        basemap, large = state.basemap, state.presentation
+    return map_view(
+        statuses, visible_gminas, visible if results is None else results, [r.id for r in all_results],
+        ctx.towns if show_towns else None, threshold, selected=selected, gmina=gmina,
+        show_mstfsg=show_mstfsg, show_overlaps=show_overlaps, basemap=basemap, large=large,
     )
-    # What identifies the drawn content: areas are named by their gminas, frames by their values.
-    digest = _digest(shapes_dir, areas_key, *(inputs[k] if isinstance(inputs[k], pd.DataFrame) else inputs[k]
-                                               for k in sorted(inputs) if k != "partnership_areas"))
-    return {"digest": digest, "shapes_dir": shapes_dir, "inputs": inputs}
 
 
-def get_map(spec: dict):
-    """A fresh copy of the cached map: st_folium renames the elements of the map it is given, and a
-    map processed twice references layer variables that no longer exist (blank map)."""
-    return copy.deepcopy(_build(spec["digest"], spec["shapes_dir"], spec["inputs"]))
+@dataclass(frozen=True, eq=False)
+class MapSpec:
+    """One rerun's map: the base (cached per process) and this rerun's update."""
+
+    base: Base
+    update: Update
+
+    @cached_property
+    def legend_html(self) -> str:
+        return legend_html(self.update)
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _component_args(digest: str, height: int, _spec: dict) -> dict:
-    """What st_folium sends to the browser for this map, computed once per map and height.
+def map_spec(
+    state,
+    results: Sequence | None = None,
+    *,
+    title: str | None = None,  # noqa: ARG001 – the title is the page's (above the map), kept for callers
+    show_mstfsg: bool = False,
+    selected: str | None = None,
+    gmina: str | None = None,
+    show_towns: bool = True,
+    show_overlaps: bool = True,
+) -> MapSpec | None:
+    """The map of this rerun (None when there are no boundary layers)."""
+    base = map_base()
+    if base is None:
+        return None
+    view = view_from_state(state, results, selected=selected, gmina=gmina, show_towns=show_towns,
+                           show_mstfsg=show_mstfsg, show_overlaps=show_overlaps)
+    return MapSpec(base, build_update(base, view))
 
-    st_folium itself does the work (streamlit-folium's own logic, not a copy); its call to the
-    component is recorded instead of made, and every rerun replays the recorded arguments."""
-    captured: dict = {}
 
-    def record(**kwargs):
-        captured.update(kwargs)
-        return kwargs.get("default")
-
-    with _CAPTURE_LOCK, mock.patch.object(streamlit_folium, "_component_func", record):
-        st_folium(get_map(_spec), key=MAP_KEY, height=height, use_container_width=True,
-                  returned_objects=RETURNED, render=False)
-    return captured
+def get_map(spec: MapSpec) -> folium.Map:
+    """A fresh map for this rerun (st_folium adds the update's group to the map it is given)."""
+    urls = ensure_map_assets(spec.base, st.get_option("server.baseUrlPath") or "")
+    return build_map(spec.base, urls)
 
 
 def folium_component(args: dict):
-    """The streamlit-folium component, called with prepared arguments (tests patch this)."""
-    return _COMPONENT(**args)
+    """streamlit-folium's public st_folium with these keyword arguments (the seam tests patch:
+    under AppTest the component is an unknown element)."""
+    return st_folium(**args)
 
 
-def show_map(spec: dict, height: int = 640) -> dict | None:
-    """Draw the map; return the clicked feature's properties (or None)."""
-    ensure_leaflet_assets()
-    out = folium_component(_component_args(spec["digest"], height, spec))
+@dataclass(frozen=True)
+class MapClick:
+    """The feature last clicked on the map. `new`: clicked since the previous rerun (streamlit-folium
+    keeps returning the last click on every rerun)."""
+
+    properties: dict
+    new: bool
+
+    @property
+    def teryt(self) -> str | None:
+        """The gmina clicked (a gmina, or a town drawn at its gmina)."""
+        value = self.properties.get("teryt")
+        return str(value) if value else None
+
+    @property
+    def partnerstwo_id(self) -> str | None:
+        value = self.properties.get("partnerstwo_id")
+        return str(value) if value else None
+
+
+def show_map_click(spec: MapSpec | None, height: int = 640, key: str = MAP_KEY) -> MapClick | None:
+    """Draw the map; the last clicked feature (or None)."""
+    if spec is None:
+        return None
+    # render=False: st_folium renders the map itself once more anyway, and that render gives the
+    # same header (folium 0.20's Map adds it); the second, whole-figure render only costs ≈ 5 ms.
+    args = dict(
+        fig=get_map(spec), key=key, height=height, use_container_width=True,
+        returned_objects=RETURNED, feature_group_to_add=update_layer(spec.update), render=False,
+    )
+    out = folium_component(args)
     drawing = (out or {}).get("last_active_drawing") or {}
-    return drawing.get("properties") or None
+    properties = drawing.get("properties") or None
+    seen_key = f"_{key}_clicked"
+    new = properties is not None and st.session_state.get(seen_key) != properties
+    st.session_state[seen_key] = properties
+    return MapClick(dict(properties), new) if properties else None
+
+
+def show_map(spec: MapSpec | None, height: int = 640, key: str = MAP_KEY) -> dict | None:
+    """Draw the map; return the clicked feature's properties (or None). `teryt` for a gmina or a
+    town, `partnerstwo_id` (and `nazwa`, `status`) for a partnership's outline."""
+    click = show_map_click(spec, height, key)
+    return click.properties if click else None
+
+
+def show_legend(spec: MapSpec | None) -> None:
+    """The legend of what the map draws (render it beside the map)."""
+    if spec is not None:
+        st.html(spec.legend_html)
