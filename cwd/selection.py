@@ -86,13 +86,26 @@ def threshold_grid(low: int, high: int, steps: int) -> list[int]:
     return sorted({int(round(low + (high - low) * k / (steps - 1), -2)) for k in range(steps)})
 
 
-def check_selection(ids: Sequence[str], statuses: Mapping[str, str]) -> list[str]:
-    """Problems with a human choice, in Polish; an empty list means the choice can be sent."""
+def decision_problems(ids: Sequence[str], justifications: Mapping[str, str] | None = None) -> list[str]:
+    """THE rules of a recordable UM decision (the store refuses a decision that breaks them): at
+    least one and at most MAX_SELECTED partnerships, none twice, and — when `justifications` are
+    given — a written justification for each."""
     problems = []
+    if not ids:
+        problems.append("Decyzja musi wskazywać co najmniej jedno partnerstwo.")
     if len(ids) > MAX_SELECTED:
         problems.append(f"Można wybrać najwyżej {MAX_SELECTED} partnerstwa (wybrano {len(ids)}).")
     if len(set(ids)) != len(ids):
         problems.append("To samo partnerstwo wybrano więcej niż raz.")
+    if justifications is not None:
+        if missing := [pid for pid in dict.fromkeys(ids) if not (justifications.get(pid) or "").strip()]:
+            problems.append("Brak uzasadnienia wyboru dla: " + ", ".join(missing) + ".")
+    return problems
+
+
+def check_selection(ids: Sequence[str], statuses: Mapping[str, str]) -> list[str]:
+    """Problems with a human choice, in Polish; an empty list means the choice can be sent."""
+    problems = [p for p in decision_problems(ids) if ids]  # an empty choice is not a problem yet
     for pid in ids:
         status = statuses.get(pid)
         if status != SPELNIA:

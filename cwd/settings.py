@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -37,6 +37,9 @@ class OsiSettings:
     obszar_funkcjonalny: str = OBSZAR_POWIAT_I_SASIEDZI
 
 
+DEFAULT_DATABASE_PATH = ROOT / "var" / "cwd.sqlite"
+
+
 @dataclass(frozen=True)
 class OperatorSettings:
     """What the operator sets through the environment (documented in README)."""
@@ -45,8 +48,9 @@ class OperatorSettings:
     ztm_path: Path | None = None
     shapes_dir: Path | None = None
     database_url: str | None = None
-    database_path: Path = field(default_factory=lambda: ROOT / "var" / "cwd.sqlite")
+    database_path: Path = DEFAULT_DATABASE_PATH
     wojewodztwo: str = "20"
+    demo_public: bool = False  # the demo nabór stays viewable without sign-in once accounts exist
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "OperatorSettings":
@@ -61,8 +65,9 @@ class OperatorSettings:
             ztm_path=path("CWD_OSI_ZTM"),
             shapes_dir=path("CWD_SHAPES_DIR"),
             database_url=env.get("CWD_DATABASE_URL", "").strip() or None,
-            database_path=path("CWD_DATABASE_PATH") or ROOT / "var" / "cwd.sqlite",
+            database_path=path("CWD_DATABASE_PATH") or DEFAULT_DATABASE_PATH,
             wojewodztwo=env.get("CWD_WOJEWODZTWO", "20").strip() or "20",
+            demo_public=env.get("CWD_DEMO_PUBLICZNY", "").strip().lower() in ("1", "tak", "true"),
         )
 
 

@@ -1,74 +1,68 @@
-"""Mapa: OSI areas and candidate partnerships on Podlaskie; click a gmina or an area for details."""
+"""Mapa: who is eligible, and where — OSI areas, the partnerships by status, one selection for every
+page (a click on the map, the search box or the list beside it)."""
 import streamlit as st
 
 from cwd.fmt import fmt_date, fmt_int
-from cwd.ui.chrome import example_notice, exit_presentation_link, page_title
-from cwd.ui.mapview import map_spec, show_map
-from cwd.ui.state import app_state
+from cwd.ui import keys
+from cwd.ui.chrome import page_title
+from cwd.ui.details import details_panel, search_box, status_counts
+from cwd.ui.context import page_context
+from cwd.ui.mapview import map_spec, pending_click, show_legend, show_map_click
 from cwd.ui.text import md
-from cwd.ui.widgets import reasons, status_badge
 
-state = app_state()
-ref = fmt_date(state.osi_settings.data_ludnosci)
-title = f"OSI i partnerstwa JST – województwo podlaskie (ludność miast: stan na {ref})"
-exit_presentation_link(state)
-page_title(state, "Mapa OSI i partnerstw")
-example_notice(state)
-if state.boundaries_error:
-    st.error(state.boundaries_error)
+ctx = page_context()
+view = ctx.view
+page_title(ctx, "Mapa OSI i partnerstw")
+status_counts(ctx)
+
+# A click reported by the browser is taken first, so this run's map already shows the selection.
+click = pending_click()
+if click is not None and click.new:
+    if click.partnerstwo_id:
+        ctx.selection.set_partnership(click.partnerstwo_id)
+        st.session_state[keys.kept("gmina")] = None
+    elif click.teryt:
+        st.session_state[keys.kept("gmina")] = click.teryt
+        owners = [p for p in ctx.evaluation.partnerships_of(click.teryt) if p in ctx.visible_ids]
+        if len(owners) == 1:
+            ctx.selection.set_partnership(owners[0])
+
+if ctx.boundaries_note:
+    st.error(md(ctx.boundaries_note))
     st.stop()
 
-ztm_note = ("Lista OSI ZTM nie jest wczytana – gminy poza obszarami małych miast mają status „nieustalone”."
-            if state.ztm is None else f"Lista OSI ZTM: {md(state.ztm_label)}.")
-if state.basemap:
-    st.caption("Podkład OpenStreetMap wymaga połączenia z internetem; bez niego mapa pokazuje same granice.")
+map_col, side = st.columns([3, 1.15])
+show = {"towns": True, "mstfsg": False, "overlaps": True}
+if not view.presentation:
+    with side:
+        search_box(ctx)
+        with st.expander("Warstwy mapy"):
+            show["towns"] = st.toggle("Miasta powiatowe", value=True, key="w_miasta")
+            show["overlaps"] = st.toggle("Gminy w kilku partnerstwach", value=True, key="w_kilka")
+            show["mstfsg"] = st.toggle("Miasta średnie tracące funkcje (MSTFSG, kontekst)", key=keys.MSTFSG)
 
-show_mstfsg = False
-if not state.presentation:
-    show_mstfsg = st.toggle("Pokaż miasta średnie tracące funkcje (MSTFSG, kontekst)", key="w_mstfsg")
-
-spec = map_spec(state, title=title if state.presentation else None, show_mstfsg=show_mstfsg)
-map_col, panel = st.columns([3, 1]) if not state.presentation else (st.container(), None)
+selected = ctx.selection.partnership()
+gmina = st.session_state.get(keys.kept("gmina"))
+spec = map_spec(ctx, selected=selected if selected in ctx.visible_ids else None, gmina=gmina,
+                show_towns=show["towns"], show_mstfsg=show["mstfsg"], show_overlaps=show["overlaps"])
 with map_col:
-    clicked = show_map(spec, height=760 if state.presentation else 640)
-    st.caption(f"{ztm_note} Małe miasta powiatowe: ≤ {fmt_int(state.osi_settings.prog_ludnosci)} mieszk. "
-               f"(stan na {ref}). Źródło: GUGiK PRG; GUS; formularze partnerstw.")
+    show_map_click(spec, height=640)
+    if spec is not None and spec.update.omitted:
+        st.warning(f"Na mapie narysowano {fmt_int(len(view.visible) - spec.update.omitted)} z "
+                   f"{fmt_int(len(view.visible))} partnerstw – zawęź filtry, aby zobaczyć pozostałe.")
+    ztm_note = ("Lista OSI ZTM nie jest wczytana – gminy poza obszarami małych miast mają status „nieustalone”."
+                if not ctx.sources.ztm_usable else f"Lista OSI ZTM: {md(ctx.sources.ztm_label)}.")
+    st.caption(f"{ztm_note} Małe miasta powiatowe: ≤ {fmt_int(ctx.osi.prog_ludnosci)} mieszk. (stan na "
+               f"{fmt_date(ctx.osi.data_ludnosci)}). Ludność gmin: GUS, {fmt_date(ctx.register.pop_now_date)}. "
+               "Źródło granic: GUGiK PRG.")
+    if view.basemap:
+        st.caption("Podkład OpenStreetMap wymaga połączenia z internetem; bez niego mapa pokazuje same granice.")
+with side:
+    show_legend(spec)
+    if not view.presentation:
+        details_panel(ctx, selected, gmina)
 
-if panel is not None:
-    with panel:
-        st.markdown("#### Szczegóły")
-        if not clicked:
-            st.caption("Kliknij gminę albo obszar partnerstwa na mapie.")
-            st.metric("Partnerstwa na mapie", fmt_int(len(state.visible)))
-        else:
-            pids = []
-            if clicked.get("partnerstwo_id"):
-                pids = [str(clicked["partnerstwo_id"])]
-            elif clicked.get("teryt"):
-                teryt = str(clicked["teryt"])
-                g = state.statuses.get(teryt)
-                st.markdown(f"**{md(state.register.label(teryt))}** · TERYT {teryt}")
-                if g is not None:
-                    st.caption(md(g.opis))
-                pids = [r.id for r in state.visible if teryt in r.gminy]
-                if not pids:
-                    st.caption("Gmina nie należy do żadnego pokazanego partnerstwa.")
-            for pid in pids:
-                r = state.result(pid)
-                if r is None:
-                    continue
-                c = r.checklist
-                st.markdown(f"##### {md(r.partnership.nazwa)}")
-                st.markdown(f"{status_badge(c.status)} · kryteria = 1: {c.spelnione}/11  \n"
-                            f"OSI: {md(r.osi.summary())}  \nLudność (31.12.2023): {fmt_int(r.ludnosc)}")
-                reasons(c.powody)
-                with st.expander(f"Członkowie ({len(r.partnership.czlonkowie)})"):
-                    st.markdown("  \n".join(
-                        f"{'**' if m == r.partnership.lider else ''}{md(state.register.label(m))}"
-                        f"{' – lider**' if m == r.partnership.lider else ''} ({m})"
-                        for m in r.partnership.czlonkowie))
-
-if not state.presentation:
+if not view.presentation:
     from cwd.ui.images import map_png_buttons
 
-    map_png_buttons(state)
+    map_png_buttons(ctx)

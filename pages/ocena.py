@@ -1,110 +1,180 @@
-"""Ocena: the checklist of one partnership – declared vs verified values, comments, history."""
+"""Ocena: the checklist of one partnership – declared vs verified values, comments, history.
+
+The form always starts from what is stored for (nabór, partnership); the person's edits live in a
+draft (cwd.drafts) that survives page and partnership switches; a save sends only the criteria the
+person changed, under the signed-in identity; a save refused because someone saved meanwhile keeps
+the person's input on screen beside the fresh stored values.
+"""
 import pandas as pd
 import streamlit as st
 
+from cwd.auth import Action
+from cwd.criteria import CRITERIA_COUNT
+from cwd.drafts import Draft
 from cwd.fmt import fmt_date, fmt_datetime
-from cwd.criteria import CRITERIA_IDS
-from cwd.store import ConflictError
-from cwd.ui import loaders
-from cwd.ui.chrome import example_notice, exit_presentation_link, page_title
-from cwd.ui.state import app_state
+from cwd.nabor import partnership_stage
+from cwd.store import CONFIRMATION, ConflictError, StoreError
+from cwd.style import VALUE_LABELS, VALUE_SHORT
+from cwd.ui import keys, loaders
+from cwd.ui.chrome import page_title
+from cwd.ui.context import page_context
+from cwd.ui.tables import checklist_table
 from cwd.ui.text import md
-from cwd.ui.widgets import criteria_matrix, pick_partnership, reasons, status_badge, value_label
+from cwd.ui.widgets import pick_partnership, reasons, status_badge, value_label
 
-state = app_state()
-exit_presentation_link(state)
-page_title(state, "Ocena – lista sprawdzająca")
-example_notice(state)
+ctx = page_context()
+ev, data, nabor = ctx.evaluation, ctx.sources, ctx.nabor
+page_title(ctx, "Ocena – lista sprawdzająca")
 
-pid = pick_partnership(state, hidden=state.presentation)
+pid = pick_partnership(ctx, hidden=ctx.view.presentation)
 if pid is None:
     st.stop()
-result = state.result(pid)
-p = result.partnership
-store = loaders.store()
-saved = store.get(pid)
+result = ev.result(pid)
+p, c = result.partnership, result.checklist
+row_hash = data.row_hashes.get(pid)
+stored = data.snapshot.assessments.get(pid)
+store = None
+try:
+    store = loaders.store()
+    stored = loaders.db(store.assessment, nabor.id, pid)  # the freshest, not the cached snapshot
+except StoreError as exc:
+    st.error(str(exc))
+outdated = bool(stored is not None and stored.saved and stored.row_hash != row_hash)
+stage = partnership_stage(pid, in_forms=True, submitted_on=p.data_zgloszenia, forms_deadline=nabor.stages.forms_deadline,
+                          verified_values=stored.values if stored is not None and stored.saved else None,
+                          assessed_row_hash=stored.row_hash if stored is not None else None, current_row_hash=row_hash)
 
-# Selectbox options are strings: a None value would show as an empty (unselected) box.
-TO_OPTION = {None: "brak", 1: "1", 0: "0"}
-FROM_OPTION = {v: k for k, v in TO_OPTION.items()}
-OPTION_LABELS = {"brak": "—", "1": "1 – tak", "0": "0 – nie"}
-
-# The version the user started editing from: a save against it is refused if someone saved since.
-base_key = f"oc_base_{pid}"
-if base_key not in st.session_state or st.session_state.pop(f"oc_reload_{pid}", False):
-    st.session_state[base_key] = saved.version
-    for c in CRITERIA_IDS:
-        st.session_state[f"oc_{pid}_{c}_v"] = TO_OPTION[saved.values.get(c)]
-        st.session_state[f"oc_{pid}_{c}_k"] = saved.comments.get(c, "")
-    st.session_state[f"oc_{pid}_who"] = saved.assessor or st.session_state.get("oc_last_assessor", "")
-
-c = result.checklist
 st.markdown(f"### {md(p.nazwa)} {status_badge(c.status)}")
-st.caption(f"Lider: {md(state.register.label(p.lider))} · JST: {len(p.czlonkowie)} · "
-           f"data zgłoszenia: {fmt_date(p.data_zgloszenia)} · koordynator: {md(p.koordynator or '—')}")
+st.caption(f"Lider: {md(ctx.register.label(p.lider))} · JST: {len(p.czlonkowie)} · data zgłoszenia: "
+           f"{fmt_date(p.data_zgloszenia)} · koordynator: {md(p.koordynator or '—')} · etap: {md(stage.label)}")
 reasons(c.powody)
 
-if state.presentation:  # read-only: the checklist as a table, no form
-    st.table(criteria_matrix([result]))
-    st.stop()
+may_assess = ctx.may(Action.ASSESS) and store is not None
+if outdated:
+    st.warning(f"Ta ocena została zapisana dla wcześniejszej wersji formularza partnerstwa ({md(stored.assessor)}, "
+               f"{fmt_datetime(stored.updated_at)}). Jest zachowana, ale nie liczy się do statusu, dopóki oceniający "
+               "nie potwierdzi jej dla bieżącej wersji formularza (albo nie zmieni wartości i nie zapisze oceny).")
+    if may_assess and st.button("Potwierdź ocenę dla bieżącej wersji formularza", key=f"_potwierdz_{pid}"):
+        try:
+            store.confirm_row(nabor.id, pid, actor=ctx.identity, expected_version=stored.version, row_hash=row_hash)
+        except ConflictError as exc:
+            st.error(str(exc))
+        except (StoreError, PermissionError, ValueError) as exc:
+            st.error(str(exc))
+        else:
+            st.session_state[keys.assessment_state(pid, "flash")] = ("success", "Potwierdzono ocenę dla bieżącej wersji formularza.")
+            st.rerun()
 
-if msg := st.session_state.pop(f"oc_flash_{pid}", None):
+if msg := st.session_state.pop(keys.assessment_state(pid, "flash"), None):
     kind, text = msg
     getattr(st, kind)(text)
 
-CONTEXT = {
-    "I.1": ("Kwalifikowalność obszaru (OSI)", f"**{result.osi.werdykt}**  \n" + "  \n".join(md(x) for x in result.osi.powody)),
-    "II.1": ("Pomysł na współpracę (z formularza)", md(p.pomysl or "—")),
-    "II.2": ("Powiązania funkcjonalne (z formularza)", md(p.powiazania or "—")),
-    "II.3": ("Doświadczenie we współpracy (z formularza)", md(p.doswiadczenie or "—")),
-}
+if ctx.view.presentation or not may_assess:  # read-only: the checklist as a table, no form
+    checklist_table(result, stored, presentation=ctx.view.presentation)
+    if not ctx.view.presentation:
+        why = ("Przykładowy nabór jest tylko do odczytu." if nabor.demo else
+               "Nabór jest zarchiwizowany – nic nie można w nim zapisać." if nabor.archived else
+               "Zaloguj się jako oceniający, aby zapisywać oceny." if ctx.identity is None else
+               f"Twoja rola ({ctx.identity.role.label}) nie pozwala zapisywać ocen." if store is not None else
+               "Baza danych jest niedostępna – oceny nie można teraz zapisać.")
+        st.info(why)
+else:
+    # The draft of this (nabór, partnership): from the stored assessment, or the person's unsaved edits
+    # moved onto what is stored now (someone else may have saved since they started).
+    drafts = st.session_state.setdefault("_drafts", {})
+    draft = drafts.get((nabor.id, pid))
+    conflicts = ()
+    if draft is None:
+        draft = Draft.from_stored(nabor.id, stored)
+    elif draft.base_version != stored.version:
+        rebased = draft.rebase(stored)
+        draft, conflicts = rebased.draft, rebased.conflicts
+    drafts[(nabor.id, pid)] = draft
+    if conflicts:
+        st.error("W międzyczasie ktoś zapisał tę ocenę. Twoje niezapisane zmiany są zachowane w formularzu; "
+                 "sprawdź, czy nadal są właściwe, i zapisz ponownie:\n\n" + "\n".join(f"- {md(x.message)}" for x in conflicts))
 
-with st.form(f"ocena_{pid}"):
-    head = st.columns([4, 1.3, 1.6, 3])
-    for col, text in zip(head, ["Kryterium", "Deklaracja", "Weryfikacja UM", "Komentarz"]):
-        col.markdown(f"**{text}**")
+    # Widget keys carry the base version: a new base shows the draft afresh, never a stale widget value.
+    def wkey(criterion: str, part: str) -> str:
+        return keys.assessment(pid, criterion, f"{part}{draft.base_version}")
+
+    # Options are strings: a None option would show as an empty (unselected) box.
+    TO_OPTION = {None: "brak", 1: "1", 0: "0"}
+    FROM_OPTION = {v: k for k, v in TO_OPTION.items()}
+    context_texts = {
+        "I.1": ("Kwalifikowalność obszaru (OSI)", f"**{result.osi.werdykt}**  \n" + "  \n".join(md(x) for x in result.osi.powody)),
+        "II.1": ("Pomysł na współpracę (z formularza)", md(p.pomysl or "—")),
+        "II.2": ("Powiązania funkcjonalne (z formularza)", md(p.powiazania or "—")),
+        "II.3": ("Doświadczenie we współpracy (z formularza)", md(p.doswiadczenie or "—")),
+    }
     for k in c.kryteria:
-        row = st.columns([4, 1.3, 1.6, 3])
-        row[0].markdown(f"**{k.id}** {k.nazwa}")
-        row[1].markdown(value_label(k.deklarowana))
-        row[2].selectbox(f"Weryfikacja {k.id}", list(OPTION_LABELS), key=f"oc_{pid}_{k.id}_v",
-                         label_visibility="collapsed", format_func=OPTION_LABELS.get)
-        row[3].text_input(f"Komentarz {k.id}", key=f"oc_{pid}_{k.id}_k", label_visibility="collapsed",
-                          placeholder="uzasadnienie, np. numer uchwały")
-        if k.id in CONTEXT:
-            title, body = CONTEXT[k.id]
-            with row[0].expander(title):
-                st.markdown(body)
-    who = st.text_input("Oceniający (imię i nazwisko)", key=f"oc_{pid}_who")
-    submitted = st.form_submit_button("Zapisz ocenę", type="primary")
+        st.session_state.setdefault(wkey(k.id, "v"), TO_OPTION[draft.value(k.id)])
+        st.session_state.setdefault(wkey(k.id, "k"), draft.comment(k.id))
+    with st.form(f"ocena_{nabor.id}_{pid}"):
+        widths = [3.6, 1.1, 1.5, 1.2, 2.8]
+        head = st.columns(widths)
+        for col, text in zip(head, ["Kryterium", "Deklaracja", "Weryfikacja UM", "Zapisane", "Komentarz"]):
+            col.markdown(f"**{text}**")
+        for k in c.kryteria:
+            row = st.columns(widths)
+            row[0].markdown(f"**{k.id}** {k.nazwa}")
+            row[1].markdown(value_label(k.deklarowana))
+            row[2].selectbox(f"Weryfikacja {k.id}", list(FROM_OPTION), key=wkey(k.id, "v"),
+                             label_visibility="collapsed",
+                             format_func=lambda o: "—" if o == "brak" else VALUE_LABELS[FROM_OPTION[o]])
+            saved_value = stored.values.get(k.id)
+            row[3].caption(VALUE_SHORT[saved_value] if stored.saved else "—")
+            row[4].text_input(f"Komentarz {k.id}", key=wkey(k.id, "k"), label_visibility="collapsed",
+                              placeholder="uzasadnienie, np. numer uchwały")
+            if k.id in context_texts:
+                title, body = context_texts[k.id]
+                with row[0].expander(title):
+                    st.markdown(body)
+        st.caption(f"Zapisujesz jako: **{md(ctx.identity.label)}**. Zapis obejmuje tylko zmienione kryteria "
+                   f"(z {CRITERIA_COUNT}); kolumna „Zapisane” pokazuje stan w bazie.")
+        submitted = st.form_submit_button("Zapisz ocenę", type="primary")
 
-if submitted:
-    values = {k: FROM_OPTION[st.session_state[f"oc_{pid}_{k}_v"]] for k in CRITERIA_IDS}
-    comments = {k: st.session_state[f"oc_{pid}_{k}_k"].strip() for k in CRITERIA_IDS}
-    try:
-        new = store.save(pid, values, comments, who.strip(), expected_version=st.session_state[base_key])
-    except ConflictError as exc:
-        st.session_state[f"oc_reload_{pid}"] = True
-        st.session_state[f"oc_flash_{pid}"] = ("error", str(exc) + " Poniżej są aktualne, zapisane wartości.")
-        st.rerun()
-    except ValueError as exc:
-        st.error(str(exc))
-    else:
-        st.session_state["oc_last_assessor"] = new.assessor
-        st.session_state[f"oc_reload_{pid}"] = True
-        st.session_state[f"oc_flash_{pid}"] = ("success", f"Zapisano ocenę (wersja {new.version}, {fmt_datetime(new.updated_at)}).")
-        st.rerun()
+    if submitted:
+        values = {k.id: FROM_OPTION[st.session_state[wkey(k.id, "v")]] for k in c.kryteria}
+        comments = {k.id: st.session_state[wkey(k.id, "k")] for k in c.kryteria}
+        edited = draft.with_form(values, comments)
+        drafts[(nabor.id, pid)] = edited
+        if not edited.dirty:
+            st.info("Nic nie zmieniono – nie ma czego zapisać.")
+        else:
+            try:
+                new = store.save(nabor.id, pid, edited.changes(), actor=ctx.identity,
+                                 expected_version=edited.base_version, row_hash=row_hash)
+            except ConflictError as exc:
+                rebased = edited.rebase(exc.current)
+                drafts[(nabor.id, pid)] = rebased.draft
+                st.session_state[keys.assessment_state(pid, "flash")] = (
+                    "error", f"{exc} Twoje zmiany są nadal w formularzu obok aktualnych, zapisanych wartości.")
+                st.rerun()
+            except (StoreError, PermissionError, ValueError) as exc:
+                st.error(str(exc))  # nothing was written; the draft keeps the person's input
+            else:
+                drafts[(nabor.id, pid)] = edited.saved(new)
+                st.session_state[keys.assessment_state(pid, "flash")] = (
+                    "success", f"Zapisano ocenę (wersja {new.version}, {fmt_datetime(new.updated_at)}, "
+                               f"{new.assessor}).")
+                st.rerun()
 
 st.subheader("Historia zmian")
-history = store.history(pid)
+history = []
+if store is not None:
+    try:
+        history = loaders.db(store.history, nabor.id, pid)
+    except StoreError as exc:
+        st.error(str(exc))
 if not history:
     st.caption("Ta ocena nie była jeszcze zapisywana.")
 else:
     st.dataframe(pd.DataFrame([{
         "Kiedy": fmt_datetime(h.changed_at),
         "Kto": h.assessor,
-        "Kryterium": h.criterion,
-        "Było": value_label(h.old_value),
-        "Jest": value_label(h.new_value),
+        "Kryterium": h.criterion if h.kind != CONFIRMATION else "potwierdzenie dla nowej wersji formularza",
+        "Było": value_label(h.old_value) if h.kind != CONFIRMATION else "",
+        "Jest": value_label(h.new_value) if h.kind != CONFIRMATION else "",
         "Komentarz": h.comment,
     } for h in history]), hide_index=True, width="stretch")

@@ -1,34 +1,36 @@
-"""Wybór: the suggested order, its sensitivity, the human choice of at most 3 and the export."""
+"""Wybór: the suggested order, its sensitivity, the UM decision (≤ 3, justified, on verified data or a
+recorded override), the call's timeline and the package for MFiPR."""
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import streamlit as st
 
 from cwd import bulk
+from cwd.auth import Action
 from cwd.charts import sensitivity_figure, timeline_figure
-from cwd.evaluation import results_frame
-from cwd.fmt import fmt_date_long, fmt_datetime, fmt_int
+from cwd.criteria import CRITERIA_COUNT
+from cwd.fmt import fmt_date, fmt_date_long, fmt_datetime, fmt_int
+from cwd.nabor import partnership_stage, timeline
 from cwd.osi import build_context
-from cwd.selection import TIE_BREAKERS, Weights, check_selection, rank, sensitivity, suggested
-from cwd.settings import FORMS_DEADLINE, MAX_SELECTED, MFIPR_ANNOUNCEMENT, UM_DECISION, settings_summary
-from cwd.ui import loaders
-from cwd.ui.chrome import example_notice, exit_presentation_link, page_title
-from cwd.ui.state import app_state
+from cwd.selection import MAX_SELECTED, TIE_BREAKERS, Weights, check_selection, rank, sensitivity, suggested, threshold_grid
+from cwd.settings import settings_summary
+from cwd.store import DecisionConflictError, OutdatedDataError, StoreError, UnverifiedPicksError
+from cwd.ui import keys, loaders
+from cwd.ui.chrome import page_title
+from cwd.ui.context import page_context
+from cwd.ui.tables import ranking_table
 from cwd.ui.text import md
-from cwd.ui.widgets import kept, status_badge, table
+from cwd.ui.widgets import kept, status_badge
 
-
-
-state = app_state()
-hide = state.presentation
-exit_presentation_link(state)
-page_title(state, "Wybór partnerstw (najwyżej 3)")
-example_notice(state)
-if not state.results:
+ctx = page_context()
+ev, data, nabor = ctx.evaluation, ctx.sources, ctx.nabor
+hide = ctx.view.presentation
+page_title(ctx, "Wybór partnerstw (najwyżej 3)")
+if not ev.results:
     st.info("Brak partnerstw – wczytaj formularze na stronie „Dane”.")
     st.stop()
 
-frame = results_frame(state.results, state.register)
+frame = ev.frame
 names = dict(zip(frame["id"], frame["nazwa"]))
 statuses = dict(zip(frame["id"], frame["status"]))
 
@@ -40,7 +42,7 @@ st.markdown("Najpierw status (**spełnia** → niekompletna → nie spełnia), p
 defaults = Weights()
 wcols = st.columns(len(TIE_BREAKERS))
 weights = Weights(**{
-    key: kept(wcols[i].slider, f"w_waga_{key}", int(getattr(defaults, key)), f"Waga: {label}", 0, 10, step=1,
+    key: kept(wcols[i].slider, keys.weight(key), int(getattr(defaults, key)), f"Waga: {label}", 0, 10, step=1,
               hidden=hide)
     for i, (key, label) in enumerate(TIE_BREAKERS.items())
 })
@@ -48,22 +50,9 @@ if hide:
     st.caption("Wagi: " + "; ".join(f"{label} × {fmt_int(getattr(weights, key))}" for key, label in TIE_BREAKERS.items()))
 ranked = rank(frame, weights)
 proposal = suggested(ranked)
-ranked = ranked.round({"pkt_ludnosc": 2, "pkt_liczba_jst": 2, "pkt_udzial_osi": 2, "punkty": 2})
-view = ranked[["miejsce", "id", "nazwa", "status", "spelnione", "ludnosc", "liczba_jst", "udzial_osi",
-               "pkt_ludnosc", "pkt_liczba_jst", "pkt_udzial_osi", "punkty"]].assign(
-    udzial_osi=(ranked["udzial_osi"] * 100).round(0))
-table(view, presentation=hide, column_config={
-    "miejsce": st.column_config.NumberColumn("Miejsce", width="small"), "id": st.column_config.TextColumn("Id", width="small"),
-    "nazwa": st.column_config.TextColumn("Partnerstwo", width="medium"), "status": "Status",
-    "spelnione": st.column_config.NumberColumn("Kryt. = 1", width="small"),
-    "ludnosc": st.column_config.NumberColumn("Ludność 31.12.2023", format="localized", width="small"),
-    "liczba_jst": st.column_config.NumberColumn("JST", width="small"),
-    "udzial_osi": st.column_config.NumberColumn("Gminy w OSI [%]", format="localized", width="small"),
-    "pkt_ludnosc": st.column_config.NumberColumn("pkt ludność", format="localized", width="small"),
-    "pkt_liczba_jst": st.column_config.NumberColumn("pkt JST", format="localized", width="small"),
-    "pkt_udzial_osi": st.column_config.NumberColumn("pkt OSI", format="localized", width="small"),
-    "punkty": st.column_config.NumberColumn("Punkty razem", format="localized", width="small"),
-})
+clicked = ranking_table(ctx, ranked, key="t_ranking")
+if clicked:
+    ctx.selection.set_partnership(clicked)
 if proposal:
     st.success("Propozycja (pierwsze partnerstwa o statusie „spełnia”): "
                + "; ".join(f"{md(i)} – {md(names[i])}" for i in proposal))
@@ -73,52 +62,83 @@ else:
 # --- sensitivity -------------------------------------------------------------------------------
 with st.expander("Wrażliwość pierwszej trójki na wagi i próg ludności", expanded=hide):
     c1, c2, c3 = st.columns(3)
-    lo, hi = kept(c1.slider, "w_sens_prog", (15_000, 25_000), "Próg ludności małego miasta – zakres",
+    lo, hi = kept(c1.slider, keys.sensitivity("prog"), (15_000, 25_000), "Próg ludności małego miasta – zakres",
                   10_000, 30_000, step=1_000, hidden=hide)
-    steps = kept(c2.number_input, "w_sens_kroki", 5, "Liczba wartości progu", 2, 11, hidden=hide)
-    samples = kept(c3.number_input, "w_sens_n", 200, "Losowań wag na próg", 10, 1000, step=10, hidden=hide)
+    steps = kept(c2.number_input, keys.sensitivity("kroki"), 5, "Liczba wartości progu", 2, 11, hidden=hide)
+    samples = kept(c3.number_input, keys.sensitivity("n"), 200, "Losowań wag na próg", 10, 1000, step=10, hidden=hide)
     wr = st.columns(len(TIE_BREAKERS))
-    ranges = {key: kept(wr[i].slider, f"w_sens_{key}", (0, 4), f"Zakres wagi: {label}", 0, 10, step=1, hidden=hide)
+    ranges = {key: kept(wr[i].slider, keys.sensitivity(key), (0, 4), f"Zakres wagi: {label}", 0, 10, step=1, hidden=hide)
               for i, (key, label) in enumerate(TIE_BREAKERS.items())}
-    thresholds = sorted({int(round(lo + (hi - lo) * k / (steps - 1), -2)) for k in range(int(steps))})
-    adjacency = loaders.adjacency(str(state.operator.shapes_dir) if state.operator.shapes_dir else None)
-    verified = {r.id: {k.id: k.zweryfikowana for k in r.checklist.kryteria} for r in state.results}
-    columns = bulk.batch(state.forms.partnerships)
+    thresholds = threshold_grid(lo, hi, steps)
+    adjacency, _ = loaders.adjacency()
+    verified = {r.id: {k.id: k.zweryfikowana for k in r.checklist.kryteria} for r in ev.results}
+    columns = bulk.batch(data.forms.partnerships)
 
     def frame_at(threshold: int):
-        ctx = build_context(state.register, replace(state.osi_settings, prog_ludnosci=threshold), adjacency,
-                            state.ctx.ztm)
-        return bulk.check_batch(columns, state.register, ctx, verified)
+        osi_ctx = build_context(ctx.register, replace(ctx.osi, prog_ludnosci=threshold), adjacency, ev.ctx.ztm)
+        return bulk.check_batch(columns, ctx.register, osi_ctx, verified)
 
     sens = sensitivity(frame_at, thresholds, ranges, samples=int(samples))
-    st.plotly_chart(sensitivity_figure(sens), width="stretch",
+    note = (f"Progi: {', '.join(fmt_int(t) for t in thresholds)} mieszk.; {fmt_int(samples)} losowań wag na próg; "
+            f"liczą się tylko partnerstwa o statusie „spełnia” w danym scenariuszu; ludność gmin: stan na "
+            f"{fmt_date(ctx.register.pop_now_date)}")
+    st.plotly_chart(sensitivity_figure(sens, colors=ev.colors, note=note, large=hide), width="stretch",
                     config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 3,
                                                                            "filename": "cwd_wrazliwosc"}})
-    st.caption(f"Progi: {', '.join(fmt_int(t) for t in thresholds)} mieszk.; przy każdym {fmt_int(samples)} losowań "
-               "wag z zadanych zakresów. Słupek: odsetek scenariuszy, w których partnerstwo jest w pierwszej trójce.")
+    st.caption("Słupek: odsetek scenariuszy, w których partnerstwo jest wśród pierwszych trzech kwalifikujących się.")
 
-# --- the choice --------------------------------------------------------------------------------
+# --- the UM decision -----------------------------------------------------------------------------
 st.subheader("Decyzja UM")
-store = loaders.store()
-recorded = store.latest_decision()
-if recorded is not None and "_kept_w_wybrane" not in st.session_state:
-    # A new session starts from the recorded decision.
-    st.session_state["_kept_w_wybrane"] = [pid for pid in recorded.ids if pid in names]
-    for pid in recorded.ids:
-        st.session_state.setdefault(f"_kept_w_uzas_{pid}", recorded.justification(pid))
+recorded = data.snapshot.latest_decision
+store = None
+try:
+    store = loaders.store()
+    recorded = loaders.db(store.latest_decision, nabor.id)
+except StoreError as exc:
+    st.error(str(exc))
+forms_v = data.snapshot.forms_version.version if data.snapshot.forms_version else None
+ztm_v = data.snapshot.ztm_version.version if data.snapshot.ztm_version else None
+seen_key = f"_decyzja_widziana_{nabor.id}"
+if seen_key not in st.session_state:  # the decision this person saw when they started deciding
+    st.session_state[seen_key] = recorded.number if recorded else 0
+current_basis = recorded is not None and recorded.forms_version == forms_v and recorded.ztm_version == ztm_v
 if recorded is not None:
-    st.caption(f"Zapisana decyzja: {', '.join(md(pid) for pid in recorded.ids)} – zapisał(a) {md(recorded.decided_by)}, "
-               f"{fmt_datetime(recorded.decided_at)}.")
-if [i for i in st.session_state.get("_kept_w_wybrane", []) if i not in names]:  # the forms changed
-    st.session_state["_kept_w_wybrane"] = [i for i in st.session_state["_kept_w_wybrane"] if i in names]
-    st.session_state.pop("w_wybrane", None)
-chosen = kept(st.multiselect, "w_wybrane", [], f"Wybrane partnerstwa (najwyżej {MAX_SELECTED})", list(frame["id"]),
-              max_selections=MAX_SELECTED, format_func=lambda i: f"{i} – {names[i]} ({statuses[i]})",  # options are plain text
+    basis = f"formularze w wersji {recorded.forms_version or '–'}, lista OSI ZTM: " + (
+        f"wersja {recorded.ztm_version}" if recorded.ztm_version else "brak")
+    st.caption(f"Zapisana decyzja nr {recorded.number}: {', '.join(md(p.partnership_id) for p in recorded.picks)} – "
+               f"zapisał(a) {md(recorded.decided_by)}, {fmt_datetime(recorded.decided_at)} ({basis}).")
+    if not current_basis:
+        st.warning("Zapisana decyzja dotyczy innych danych niż bieżące (inna wersja formularzy lub listy OSI ZTM) – "
+                   "nie jest wczytywana do wyboru poniżej.")
+picks_kept = keys.kept(keys.PICKS)
+if picks_kept not in st.session_state and recorded is not None and current_basis:
+    # A new session starts from the recorded decision, when it was made on these data.
+    st.session_state[picks_kept] = [p.partnership_id for p in recorded.picks if p.partnership_id in names]
+    for p in recorded.picks:
+        st.session_state.setdefault(keys.kept(keys.justification(p.partnership_id)), p.justification)
+        st.session_state.setdefault(keys.kept(keys.override(p.partnership_id)), p.override)
+if [i for i in st.session_state.get(picks_kept, []) if i not in names]:  # the forms changed
+    st.session_state[picks_kept] = [i for i in st.session_state[picks_kept] if i in names]
+    st.session_state.pop(keys.PICKS, None)
+chosen = kept(st.multiselect, keys.PICKS, [], f"Wybrane partnerstwa (najwyżej {MAX_SELECTED})", list(frame["id"]),
+              max_selections=MAX_SELECTED, format_func=lambda i: f"{i} – {names[i]} ({statuses[i]})",
               placeholder="wybierz partnerstwa…", hidden=hide)
-justifications = {}
+gaps = {}
+if store is not None and chosen:
+    try:
+        gaps = loaders.db(store.unverified, nabor.id, chosen, data.row_hashes)
+    except StoreError as exc:
+        st.error(str(exc))
+justifications, overrides = {}, {}
 for pid in chosen:
-    justifications[pid] = kept(st.text_area, f"w_uzas_{pid}", "", f"Uzasadnienie wyboru: {md(pid)} – {md(names[pid])}",
+    justifications[pid] = kept(st.text_area, keys.justification(pid), "", f"Uzasadnienie wyboru: {md(pid)} – {md(names[pid])}",
                                placeholder="Dlaczego to partnerstwo – pisemne uzasadnienie decyzji.", hidden=hide)
+    if pid in gaps:
+        st.warning(f"{md(pid)} nie ma pełnej weryfikacji UM ({md('; '.join(gaps[pid]))}).")
+        overrides[pid] = kept(st.text_area, keys.override(pid), "",
+                              f"Powód wyboru bez pełnej weryfikacji UM: {md(pid)}",
+                              placeholder="Powód odstępstwa – zostanie zapisany i wydrukowany w pakiecie dla MFiPR.",
+                              hidden=hide)
     if hide:
         st.markdown(f"**{md(pid)} – {md(names[pid])}** {status_badge(statuses[pid])}  \n"
                     + md(justifications[pid] or "— brak uzasadnienia —"))
@@ -128,78 +148,113 @@ problems = check_selection(chosen, statuses)
 for p in problems:
     st.warning(p)
 missing = [pid for pid in chosen if not justifications[pid].strip()]
+no_reason = [pid for pid in gaps if not (overrides.get(pid) or "").strip()]
 if missing and not hide:
     st.info("Brak uzasadnienia dla: " + ", ".join(missing) + ".")
 if chosen and not hide:
-    who_col, save_col = st.columns([3, 1], vertical_alignment="bottom")
-    who = kept(who_col.text_input, "w_decyzja_kto", "", "Decyzję zapisuje (imię i nazwisko)")
-    if save_col.button("Zapisz decyzję", type="primary", disabled=bool(problems or missing)):
-        try:
-            saved = store.save_decision([(pid, names[pid], justifications[pid]) for pid in chosen], who,
-                                        settings=settings_summary(state.osi_settings, state.ztm_label, state.forms_label))
-        except ValueError as exc:
-            st.error(str(exc))
-        else:
-            st.success(f"Zapisano decyzję ({fmt_datetime(saved.decided_at)}). Poprzednie decyzje pozostają w rejestrze.")
-    if problems or missing:
-        st.caption("Decyzję można zapisać, gdy wybrane partnerstwa mają status „spełnia” i uzasadnienia.")
+    if not ctx.may(Action.DECIDE):
+        st.info("Decyzję UM zapisuje osoba z rolą „zatwierdzający”." if not nabor.demo and not nabor.archived
+                else "W tym naborze nie można zapisać decyzji (tylko do odczytu).")
+    else:
+        st.caption(f"Zapisujesz jako: **{md(ctx.identity.label)}**.")
+        if st.button("Zapisz decyzję", type="primary", disabled=bool(missing or no_reason)):
+            picks = [(pid, names[pid], justifications[pid], overrides.get(pid, "")) for pid in chosen]
+            try:
+                saved = store.save_decision(
+                    nabor.id, picks, actor=ctx.identity, expected_decision=st.session_state[seen_key],
+                    forms_version=forms_v, ztm_version=ztm_v, settings=ctx.osi,
+                    summary=settings_summary(ctx.osi, data.ztm_label, data.forms_label), row_hashes=data.row_hashes)
+            except DecisionConflictError as exc:
+                current = exc.current
+                st.session_state[seen_key] = current.number if current else 0
+                st.error(f"{exc} Twój wybór nie został zapisany. Obejrzyj zapisaną decyzję (powyżej po odświeżeniu) "
+                         "i zdecyduj ponownie – kolejny zapis zastąpi ją jako najnowszą, obie zostaną w rejestrze.")
+            except (UnverifiedPicksError, OutdatedDataError, StoreError, PermissionError, ValueError) as exc:
+                st.error(str(exc))
+            else:
+                st.session_state[seen_key] = saved.number
+                st.success(f"Zapisano decyzję nr {saved.number} ({fmt_datetime(saved.decided_at)}). "
+                           "Poprzednie decyzje pozostają w rejestrze.")
+        if missing or no_reason:
+            st.caption("Decyzję można zapisać, gdy każde wybrane partnerstwo ma uzasadnienie, a wybrane bez pełnej "
+                       "weryfikacji UM – także zapisany powód.")
 
-# --- timeline ----------------------------------------------------------------------------------
-st.subheader("Harmonogram naboru (2020)")
-milestones = [(FORMS_DEADLINE, "Formularze do UM"), (UM_DECISION, "Decyzja UM → MFiPR"),
-              (MFIPR_ANNOUNCEMENT, "Ogłoszenie MFiPR (ok.)")]
-subs = [(r.partnership.data_zgloszenia, f"{r.id} – {r.partnership.nazwa}", r.partnership.data_zgloszenia <= FORMS_DEADLINE)
-        for r in state.results if r.partnership.data_zgloszenia is not None]
-if subs:
-    st.plotly_chart(timeline_figure(milestones, subs), width="stretch", config={"displaylogo": False})
-no_date = [r.id for r in state.results if r.partnership.data_zgloszenia is None]
-st.caption(f"Termin formularzy: {fmt_date_long(FORMS_DEADLINE)}; decyzja UM: {fmt_date_long(UM_DECISION)}; "
-           f"ogłoszenie MFiPR: ok. {fmt_date_long(MFIPR_ANNOUNCEMENT)}. Czerwony krzyżyk: formularz po terminie."
-           + (f" Bez daty zgłoszenia: {', '.join(no_date)}." if no_date else ""))
+# --- the call's timeline and each partnership's stage ---------------------------------------------
+st.subheader("Harmonogram naboru")
+plan = timeline(nabor.stages, [(r.id, r.partnership.nazwa, r.partnership.data_zgloszenia) for r in ev.results])
+if plan.submissions:
+    st.plotly_chart(timeline_figure([(m.day, m.label) for m in plan.milestones],
+                                    [(s.day, s.label, s.on_time) for s in plan.submissions], large=hide),
+                    width="stretch", config={"displaylogo": False})
+stages = nabor.stages
+st.caption(f"Termin formularzy: {fmt_date_long(stages.forms_deadline) if stages.forms_deadline else '—'}; decyzja UM: "
+           f"{fmt_date_long(stages.um_decision) if stages.um_decision else '—'}; ogłoszenie MFiPR: ok. "
+           f"{fmt_date_long(stages.mfipr_announcement) if stages.mfipr_announcement else '—'}. Czerwony krzyżyk: "
+           "formularz po terminie." + (f" Bez daty zgłoszenia: {', '.join(plan.undated)}." if plan.undated else ""))
+decided_ids = [p.partnership_id for p in recorded.picks] if recorded is not None and current_basis else None
+with st.expander("Etap każdego partnerstwa", expanded=hide):
+    rows = []
+    for r in ev.results:
+        a = data.snapshot.assessments.get(r.id)
+        s = partnership_stage(r.id, in_forms=True, submitted_on=r.partnership.data_zgloszenia,
+                              forms_deadline=stages.forms_deadline,
+                              verified_values=a.values if a is not None and a.saved else None,
+                              assessed_row_hash=a.row_hash if a is not None else None,
+                              current_row_hash=data.row_hashes.get(r.id), decision_ids=decided_ids)
+        rows.append({"Id": r.id, "Partnerstwo": r.partnership.nazwa, "Etap": s.label,
+                     f"Zweryfikowane (z {CRITERIA_COUNT})": s.verified})
+    st.dataframe(rows, hide_index=True, width="stretch")
 
-# --- export ------------------------------------------------------------------------------------
+# --- the package for MFiPR -----------------------------------------------------------------------
 if hide:
     st.stop()
 st.subheader("Pakiet dla MFiPR")
 if not chosen:
     st.caption("Wybierz partnerstwa, aby przygotować pakiet.")
     st.stop()
-if problems or missing:
-    st.caption("Pakiet można pobrać, ale uwagi powyżej trafią do decyzji – popraw je przed wysłaniem.")
+if problems or missing or no_reason:
+    st.caption("Pakiet można przygotować, ale uwagi powyżej trafią do decyzji – popraw je przed wysłaniem.")
 
-from cwd import export  # noqa: E402 - heavy (matplotlib), only when there is something to export
+same = recorded is not None and current_basis and [p.partnership_id for p in recorded.picks] == list(chosen)
+left, right = st.columns(2)
+want = None
+if left.button("Przygotuj zestawienie XLSX", type="primary"):
+    want = "xlsx"
+if right.button("Przygotuj podsumowanie PDF z mapą"):
+    want = "pdf"
+if want:
+    from cwd import export
 
-now = datetime.now(timezone.utc)
-selected = [state.result(pid) for pid in chosen]
-summary = settings_summary(state.osi_settings, state.ztm_label, state.forms_label)
-shapes_dir = str(state.operator.shapes_dir) if state.operator.shapes_dir else None
-register, illustrative, chosen_ids = state.register, state.forms_is_example, list(chosen)
-justifications = dict(justifications)
+    with st.spinner("Przygotowanie pakietu…"):
+        try:
+            assessments = loaders.db(store.assessments, nabor.id) if store is not None else {}
+            history = loaders.db(store.history, nabor.id) if store is not None else []
+            selected = [ev.result(pid) for pid in chosen]
+            layers = (export.map_layers(ctx.register, ev.ctx, loaders.display_layers(), selected, ev.ids)
+                      if want == "pdf" else None)
+            package = export.MfiprPackage(
+                selected=selected, register=ctx.register, generated=datetime.now(timezone.utc),
+                assessments=assessments, history=history, justifications=justifications, override_reasons=overrides,
+                call_name=nabor.name, call_id=nabor.id, forms_version=data.forms_label,
+                ztm_version=data.ztm_label or "nie wczytano",
+                settings=settings_summary(ctx.osi, data.ztm_label, data.forms_label),
+                decided_by=recorded.decided_by if same else None, decided_at=recorded.decided_at if same else None,
+                illustrative=data.is_example, map_layers=layers,
+                timeline=[(m.day, m.label) for m in plan.milestones])
+            content = export.selection_xlsx(package) if want == "xlsx" else export.selection_pdf(package)
+        except export.ExportError as exc:
+            st.error(f"{exc} Pakietu nie przygotowano; zmień wskazane dane i spróbuj ponownie.")
+        except StoreError as exc:
+            st.error(f"{exc} Pakietu nie przygotowano.")
+        else:
+            st.session_state["_pakiet"] = (nabor.id, tuple(chosen), want, content)
+ready = st.session_state.get("_pakiet")
+if ready is not None and ready[:2] == (nabor.id, tuple(chosen)):  # only for the choice it was made for
+    from cwd.export import KIND_SELECTION, export_filename
 
-
-# Built only when clicked (callables run outside the script: everything they need is captured here).
-def xlsx() -> bytes:
-    history = [h for h in store.history() if h.partnership_id in chosen_ids]
-    return export.selection_xlsx(selected, register, store.get_all(), history, justifications, generated=now,
-                                 settings_summary=summary, illustrative=illustrative)
-
-
-gminy, powiaty = loaders.display_layers(shapes_dir)
-
-
-def pdf() -> bytes:
-    from cwd.geo import dissolve_areas
-
-    areas = None if gminy is None else dissolve_areas(gminy, {r.id: r.gminy for r in selected})
-    return export.selection_pdf(selected, register, store.get_all(), justifications, generated=now,
-                                settings_summary=summary, gminy_display=gminy, powiaty_display=powiaty,
-                                areas=areas, illustrative=illustrative)
-
-
-c1, c2 = st.columns(2)
-c1.download_button("Pobierz zestawienie XLSX", xlsx, file_name=export.export_filename(export.KIND_SELECTION, now.date(), "xlsx"),
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", type="primary",
-                   on_click="ignore")
-c2.download_button("Pobierz podsumowanie PDF z mapą", pdf,
-                   file_name=export.export_filename(export.KIND_SELECTION, now.date(), "pdf"),
-                   mime="application/pdf", on_click="ignore")
+    _nabor, _chosen, kind, content = ready
+    mime = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if kind == "xlsx" else "application/pdf")
+    st.download_button(f"Pobierz przygotowany plik {kind.upper()}", content,
+                       file_name=export_filename(KIND_SELECTION, date.today(), kind), mime=mime, on_click="ignore")
+    if not same:
+        st.caption("To zestawienie robocze: wybór różni się od zapisanej decyzji UM (albo jej jeszcze nie zapisano).")

@@ -17,7 +17,7 @@ from argon2 import PasswordHasher
 
 from cwd.auth import PermissionDenied
 from cwd.nabor import DEMO_ID
-from cwd.paths import ROOT
+from cwd.settings import DEFAULT_DATABASE_PATH
 from cwd.store.decisions import DecisionsMixin
 from cwd.store.engine import (
     SQLITE_BUSY_TIMEOUT_MS,
@@ -63,7 +63,6 @@ from cwd.store.values import (
     Value,
 )
 
-DEFAULT_DATABASE_PATH = ROOT / "var" / "cwd.sqlite"
 
 __all__ = [
     "Account", "Assessment", "AssessmentStore", "CHANGE", "CONFIRMATION", "ConflictError", "DEFAULT_DATABASE_PATH",

@@ -19,7 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from cwd.auth import Action, Identity
 from cwd.limits import MAX_NAME_CHARS
 from cwd.nabor import DEMO_ID
-from cwd.settings import MAX_SELECTED, OsiSettings, settings_summary
+from cwd.selection import decision_problems
+from cwd.settings import OsiSettings, settings_summary
 from cwd.store import validate
 from cwd.store.assessments import AssessmentsMixin, verification_gaps
 from cwd.store.base import _Stale, now_utc
@@ -81,14 +82,9 @@ def check_picks(picks: Iterable) -> tuple[Pick, ...]:
         name = validate.short_text(name, MAX_NAME_CHARS, "Nazwa partnerstwa")
         clean.append(Pick(pid, name, validate.justification(pid, why),
                           validate.justification(pid, override, "powód odstępstwa")))
-    if not clean:
-        raise InvalidValueError("Decyzja musi wskazywać co najmniej jedno partnerstwo.")
-    if len(clean) > MAX_SELECTED:
-        raise InvalidValueError(f"Można wybrać najwyżej {MAX_SELECTED} partnerstwa (wybrano {len(clean)}).")
-    if len({p.partnership_id for p in clean}) != len(clean):
-        raise InvalidValueError("To samo partnerstwo wybrano więcej niż raz.")
-    if missing := [p.partnership_id for p in clean if not p.justification]:
-        raise InvalidValueError("Brak uzasadnienia wyboru dla: " + ", ".join(missing) + ".")
+    ids = [p.partnership_id for p in clean]
+    if problems := decision_problems(ids, {p.partnership_id: p.justification for p in clean}):
+        raise InvalidValueError(" ".join(problems))
     return tuple(clean)
 
 

@@ -1,12 +1,31 @@
-"""Page chrome shared by all pages: presentation mode and the data notice."""
+"""Page chrome shared by all pages: language, presentation mode, title with data dates, notices."""
 from __future__ import annotations
 
 import logging
 from contextlib import contextmanager
+from html import escape
+from urllib.parse import urlencode
 
 import streamlit as st
 
-from cwd.ui.state import AppState
+from cwd.fmt import fmt_date, fmt_int
+from cwd.style import ILLUSTRATIVE_MARK
+from cwd.ui import keys
+from cwd.ui.text import md
+
+# Our own constant script (no user text): Streamlit's page declares lang="en"; screen readers and
+# hyphenation need Polish.
+_LANG_PL = "<script>document.documentElement.lang = 'pl';</script>"
+
+# The map frame fills the screen below the page's header (the map inside follows its frame), and the
+# page starts close to the top: at 1280×720 the whole region is in view.
+_PAGE_CSS = """
+<style>
+[data-testid="stMainBlockContainer"] { padding-top: 2.2rem !important; padding-bottom: 2rem !important; }
+h1 { font-size: 2.1rem !important; padding-top: 0 !important; }
+iframe[title="streamlit_folium.st_folium"] { height: max(440px, calc(100vh - 230px)) !important; }
+</style>
+"""
 
 _PRESENTATION_CSS = """
 <style>
@@ -18,48 +37,65 @@ header[data-testid="stHeader"], div[data-testid="stToolbar"], [data-testid="stSi
 [data-testid="stCaptionContainer"] p { font-size: 1.05rem !important; }
 [data-testid="stTable"] td, [data-testid="stTable"] th { font-size: 1.05rem !important; padding: 0.3rem 0.4rem !important; }
 h1 { font-size: 2.3rem !important; }
+iframe[title="streamlit_folium.st_folium"] { height: max(420px, calc(100vh - 190px)) !important; }
+.cwd-watermark { position: fixed; right: 1.2rem; bottom: 0.6rem; z-index: 1000; pointer-events: none;
+  font: 700 2.2rem/1 "Source Sans Pro", sans-serif; letter-spacing: 0.3rem; color: rgba(170, 51, 119, 0.35); }
 </style>
 """
 
 
-def apply_chrome(state: AppState) -> None:
-    if state.presentation:
+def apply_chrome(ctx) -> None:
+    st.html(_LANG_PL, unsafe_allow_javascript=True)
+    st.markdown(_PAGE_CSS, unsafe_allow_html=True)
+    if ctx.view.presentation:
         st.markdown(_PRESENTATION_CSS, unsafe_allow_html=True)
+        if ctx.sources.is_example:
+            st.markdown(f'<div class="cwd-watermark">{ILLUSTRATIVE_MARK}</div>', unsafe_allow_html=True)
 
 
-def page_title(state: AppState, title: str) -> None:
+def data_dates(ctx) -> str:
+    """One line naming the data and its reference dates (presentation titles, exports)."""
+    osi = ctx.osi
+    ztm = f"lista OSI ZTM: {ctx.sources.ztm_label}" if ctx.sources.ztm_usable else "bez listy OSI ZTM"
+    return (f"Nabór: {ctx.nabor.name} · województwo podlaskie · ludność gmin: GUS, "
+            f"{fmt_date(ctx.register.pop_now_date)} · miasta "
+            f"powiatowe: stan na {fmt_date(osi.data_ludnosci)}, próg {fmt_int(osi.prog_ludnosci)} mieszk."
+            f" · {ztm} · formularze: {ctx.sources.forms_label}")
+
+
+def page_title(ctx, title: str) -> None:
     """The page title; in presentation mode with the data's reference dates, for screenshots."""
-    from cwd.fmt import fmt_date, fmt_int
-    from cwd.ui.text import md
-
+    exit_presentation_link(ctx)
     st.title(title)
-    if state.presentation:
-        ztm = f"lista OSI ZTM: {state.ztm_label}" if state.ztm is not None else "bez listy OSI ZTM"
-        st.caption(md(
-            f"Województwo podlaskie · ludność gmin: GUS, 31.12.2023 · miasta powiatowe: stan na "
-            f"{fmt_date(state.osi_settings.data_ludnosci)}, próg {fmt_int(state.osi_settings.prog_ludnosci)} mieszk."
-            f" · {ztm} · formularze: {state.forms_label}"
-        ))
+    if ctx.view.presentation:
+        st.caption(md(data_dates(ctx)))
+    notices(ctx)
 
 
-def exit_presentation_link(state: AppState) -> None:
+def exit_presentation_link(ctx) -> None:
     """Presentation mode has no widgets: a plain link leads back (same view, without the flag)."""
-    if state.presentation:
-        from html import escape
-        from urllib.parse import urlencode
-
+    if ctx.view.presentation:
         # URL parameters are user input: encoded, then escaped for the attribute.
-        params = {k: v for k, v in st.query_params.to_dict().items() if k != "prezentacja"}
+        params = {k: v for k, v in st.query_params.to_dict().items() if k != keys.Q_PRESENTATION}
         href = escape("?" + urlencode(params), quote=True)
         st.markdown(f"<div style='text-align:right;font-size:0.8rem'><a href=\"{href}\" target='_self'>"
                     "Zakończ tryb prezentacji</a></div>", unsafe_allow_html=True)
 
 
-def example_notice(state: AppState) -> None:
-    """Every view of example data says its criterion values are illustrative."""
-    if state.forms_is_example:
-        st.caption("ℹ️ Przykładowe formularze: skład rzeczywistych partnerstw wg źródeł publicznych, "
-                   "kandydaci „(przykład)” są fikcyjni, a **wartości kryteriów są ilustracyjne**.")
+def notices(ctx) -> None:
+    """What every page says about its data: illustrative values, missing boundaries, the store."""
+    line = f"Nabór: **{md(ctx.nabor.name)}**" + (" · tylko do odczytu" if ctx.sources.read_only and not ctx.nabor.demo else "")
+    if ctx.sources.is_example:
+        line += (" · skład rzeczywistych partnerstw wg źródeł publicznych, kandydaci „(przykład)” są fikcyjni, "
+                 "a **wartości kryteriów są ilustracyjne**")
+    if not ctx.view.presentation:
+        st.caption(line)
+    elif ctx.sources.is_example:
+        st.caption("Wartości kryteriów są **ilustracyjne** (przykładowe formularze).")
+    if ctx.boundaries_note:
+        st.warning("**Brak warstw granic gmin.** Obszar funkcjonalny małych miast liczony jest jako sam "
+                   "powiat miasta, więc statusy mogą się różnić od liczonych z granicami; mapa jest "
+                   "niedostępna. Szczegóły na stronie „Dane”.")
 
 
 @contextmanager

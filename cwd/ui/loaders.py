@@ -1,6 +1,9 @@
-"""Cached loaders: geometry and the register once per process, uploaded files once per content."""
+"""Cached loaders: operator settings, register and geometry once per process; files and evaluations
+once per content, shared by every session (st.cache_resource keyed by content digests)."""
 from __future__ import annotations
 
+import hashlib
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -10,66 +13,140 @@ from cwd.settings import OperatorSettings
 
 
 @st.cache_resource(show_spinner=False)
+def operator() -> OperatorSettings:
+    """The operator's settings, read from the environment once per process and passed down."""
+    return OperatorSettings.from_env()
+
+
+@st.cache_resource(show_spinner=False)
 def register() -> Register:
-    return load_register(wojewodztwo=OperatorSettings.from_env().wojewodztwo)
+    return load_register(wojewodztwo=operator().wojewodztwo)
 
 
 @st.cache_resource(show_spinner="Wczytywanie granic gmin i powiatów…")
-def boundaries(shapes_dir: str | None):
+def boundaries():
     """(Boundaries, None) or (None, Polish message). Geometry is prepared once per process."""
     from cwd.geo import BoundariesNotFound, load_boundaries
 
     try:
-        return load_boundaries(OperatorSettings.from_env().wojewodztwo, Path(shapes_dir) if shapes_dir else None), None
+        return load_boundaries(operator().wojewodztwo, operator().shapes_dir), None
     except BoundariesNotFound as exc:
         return None, str(exc)
 
 
 @st.cache_resource(show_spinner=False)
-def adjacency(shapes_dir: str | None):
+def adjacency():
+    """(gmina adjacency or None, Polish note or None) — the note says what missing boundaries change."""
     from cwd.geo import gmina_adjacency
+    from cwd.pipeline import NO_BOUNDARIES_EFFECT
 
-    layers, _ = boundaries(shapes_dir)
-    return None if layers is None else gmina_adjacency(layers.gminy)
+    layers, error = boundaries()
+    if layers is None:
+        return None, f"{error}\n{NO_BOUNDARIES_EFFECT}"
+    return gmina_adjacency(layers.gminy), None
 
 
 @st.cache_resource(show_spinner=False)
-def display_layers(shapes_dir: str | None):
-    """Simplified EPSG:4326 layers for drawing (shared borders kept shared)."""
+def display_layers():
+    """Simplified EPSG:4326 layers for drawing (shared borders kept shared), or (None, None)."""
     from cwd.geo import display_layers as _display
 
-    layers, _ = boundaries(shapes_dir)
+    layers, _ = boundaries()
     if layers is None:
         return None, None
     return _display(layers)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def read_forms(data: bytes, filename: str):
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def read_forms(sha256: str, filename: str, _data: bytes):
+    """Forms read once per content (the SHA-256 is the key; the bytes are not hashed again)."""
     from cwd.forms import read_forms as _read
 
-    return _read(data, filename, register())
+    return _read(_data, filename, register())
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def read_ztm(data: bytes, filename: str):
+@st.cache_resource(show_spinner=False, max_entries=8)
+def read_ztm(sha256: str, filename: str, _data: bytes):
     from cwd.ztm import read_ztm_list
 
-    return read_ztm_list(data, filename, register())
+    return read_ztm_list(_data, filename, register())
 
 
 def read_file_bytes(path: Path) -> tuple[bytes | None, str | None]:
     """(bytes, None) or (None, Polish message) for an operator-configured file."""
+    from cwd.limits import MAX_FILE_BYTES
+    from cwd.readers import format_mb
+
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:  # never read a huge file into memory
+            return None, (f"Plik {path} jest za duży ({format_mb(path.stat().st_size)} MB; "
+                          f"najwyżej {format_mb(MAX_FILE_BYTES)} MB).")
         return path.read_bytes(), None
     except OSError as exc:
-        return None, f"Nie można odczytać pliku {path}: {exc.strerror or exc}."
+        return None, f"Nie można odczytać pliku {path}: {exc.strerror or 'błąd odczytu'}."
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def evaluation(key: tuple, _register: Register, _inputs):
+    """The pipeline's result, once per content (`key` names the inputs; they are not hashed)."""
+    from cwd.pipeline import evaluate
+
+    return evaluate(_register, _inputs)
 
 
 @st.cache_resource(show_spinner=False)
-def store():
-    """The assessment store (SQLite file by default, PostgreSQL when CWD_DATABASE_URL is set)."""
+def _open_store():
     from cwd.store import open_store
 
-    s = OperatorSettings.from_env()
+    s = operator()
     return open_store(url=s.database_url, path=s.database_path)
+
+
+# A database that did not answer is not asked again for a while: every page must answer within
+# seconds with a clear message, not wait for the database's timeout on every read of every run.
+DOWN_PAUSE_S = 15.0
+_down: dict = {"until": 0.0, "error": None}
+
+
+def _mark_down(exc: Exception) -> None:
+    _down["until"] = time.monotonic() + DOWN_PAUSE_S
+    _down["error"] = exc
+
+
+def _check_up() -> None:
+    if time.monotonic() < _down["until"] and _down["error"] is not None:
+        raise _down["error"].with_traceback(None)
+
+
+def store():
+    """The store (SQLite file by default, PostgreSQL when CWD_DATABASE_URL is set), opened once per
+    process. Raises cwd.store.StoreError (Polish message) while the database is unreachable."""
+    from cwd.store import StoreError, UnavailableError
+
+    _check_up()
+    try:
+        return _open_store()
+    except UnavailableError as exc:
+        _mark_down(exc)
+        raise
+    except StoreError:
+        raise
+    except Exception as exc:  # noqa: BLE001 — e.g. a malformed URL: a clear message, not a traceback
+        raise UnavailableError(detail=f"nie można jej otworzyć – sprawdź CWD_DATABASE_URL lub "
+                                      f"CWD_DATABASE_PATH; {type(exc).__name__}") from exc
+
+
+def db(fn, *args, **kwargs):
+    """Run a read of the store; a database that stopped answering is then skipped for a while."""
+    from cwd.store import UnavailableError
+
+    _check_up()
+    try:
+        return fn(*args, **kwargs)
+    except UnavailableError as exc:
+        _mark_down(exc)
+        raise

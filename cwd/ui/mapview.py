@@ -55,17 +55,11 @@ def view_from_state(
     """What the map shows for the page's state: gminas by OSI category (the filter's gminas),
     the visible partnerships (or `results`), colours from every partnership of the call.
 
-    `state` is the page's state object: `cwd.ui.context.PageContext` (evaluation, view, osi) or the
-    older `cwd.ui.state.AppState` (statuses, visible, visible_gminas, ctx, osi_settings, …)."""
-    if hasattr(state, "evaluation"):  # PageContext
-        ev, view = state.evaluation, state.view
-        statuses, visible_gminas, visible = ev.gminas, view.visible_gminas, view.visible
-        all_results, ctx, threshold = ev.results, ev.ctx, state.osi.prog_ludnosci
-        basemap, large = view.basemap, view.presentation
-    else:  # AppState
-        statuses, visible_gminas, visible = state.statuses, state.visible_gminas, state.visible
-        all_results, ctx, threshold = state.results, state.ctx, state.osi_settings.prog_ludnosci
-        basemap, large = state.basemap, state.presentation
+    `state` is the page's context (cwd.ui.context.PageContext)."""
+    ev, view = state.evaluation, state.view
+    statuses, visible_gminas, visible = ev.gminas, view.visible_gminas, view.visible
+    all_results, ctx, threshold = ev.results, ev.ctx, state.osi.prog_ludnosci
+    basemap, large = view.basemap, view.presentation
     return map_view(
         statuses, visible_gminas, visible if results is None else results, [r.id for r in all_results],
         ctx.towns if show_towns else None, threshold, selected=selected, gmina=gmina,
@@ -135,6 +129,18 @@ class MapClick:
     def partnerstwo_id(self) -> str | None:
         value = self.properties.get("partnerstwo_id")
         return str(value) if value else None
+
+
+def pending_click(key: str = MAP_KEY) -> MapClick | None:
+    """The click the browser reported for this run, read before the map is built, so the map drawn
+    in this same run already highlights what was clicked (streamlit-folium copies its value into
+    st.session_state[key] before the script runs)."""
+    value = st.session_state.get(key) or {}
+    properties = ((value.get("last_active_drawing") if isinstance(value, dict) else None) or {}).get("properties")
+    seen_key = f"_{key}_clicked"
+    new = bool(properties) and st.session_state.get(seen_key) != properties
+    st.session_state[seen_key] = properties
+    return MapClick(dict(properties), new) if properties else None
 
 
 def show_map_click(spec: MapSpec | None, height: int = 640, key: str = MAP_KEY) -> MapClick | None:

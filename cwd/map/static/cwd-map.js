@@ -233,6 +233,8 @@
     container.setAttribute('aria-label', T.region);
     container.setAttribute('aria-roledescription', T.roledescription);
     container.style.background = st.background;
+    // The map fills its frame, so the page can size the frame with CSS (to fit the screen).
+    container.style.height = '100vh';
     // Leaflet focuses the map on mousedown; when the map is partly out of view that scrolls the
     // page between mousedown and mouseup, and the click lands on another gmina. Focus in place.
     var focus = container.focus;
@@ -296,6 +298,7 @@
       container.addEventListener(ev, function () { S.moved = true; }, {passive: true});
     });
     var fit = function () {
+      if (!container.clientWidth || !container.clientHeight) return; // not laid out yet: Leaflet would fit to NaN
       map.invalidateSize();
       if (!S.moved) map.fitBounds(S.bounds, {animate: false, padding: [8, 8]});
     };
