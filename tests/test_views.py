@@ -3,7 +3,6 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from cwd import mapdata
 from cwd.evaluation import evaluate_all, results_frame
 from cwd.filters import Filters, parse_list, visible_gminas, visible_partnerships
 from cwd.fmt import fmt_date, fmt_datetime, fmt_int, fmt_pct
@@ -77,15 +76,19 @@ def test_overlaps_and_population(example, register):
     assert frame.set_index("id").loc["P02", "wspolne_z"].count("(przykład)") == 2
 
 
-def test_gmina_info_for_the_map(example, register):
-    _ctx, results, statuses = example
-    info = mapdata.gmina_info(register, statuses, results, {"2007013"})
-    assert len(info) == 118 and info["widoczna"].sum() == 1
-    assert info.loc["2007013", "liczba_partnerstw"] == 2
-    assert "Wiele gmin – jeden cel" in info.loc["2007013", "partnerstwa"]
-    towns = mapdata.towns_frame(register, example[0])
-    assert towns.set_index("miasto").loc["Hajnówka", "male"] == False  # noqa: E712 - numpy bool
-    assert towns.set_index("miasto").loc["Sejny", "ludnosc_data"] == "30.06.2019"
+def test_map_inputs_from_the_evaluation(example, register):
+    """What the map is given (cwd.map.sources): gminas claimed by several partnerships, the towns
+    with the population figure used under the settings."""
+    from cwd.evaluation import claims_index
+    from cwd.map.sources import map_towns
+
+    ctx, results, statuses = example
+    claims = claims_index({r.id: r.gminy for r in results})
+    assert len(statuses) == 118 and len(claims["2007013"]) == 2
+    assert "P02" in claims["2007013"]
+    towns = {register.miasta.set_index("teryt_gminy").loc[t.teryt_gminy, "miasto"]: t for t in map_towns(ctx.towns)}
+    assert towns["Hajnówka"].male is False
+    assert towns["Sejny"].ludnosc_data == date(2019, 6, 30)
 
 
 def test_polish_formats():
