@@ -33,19 +33,14 @@ def verdict_code(outside, undetermined):
     member, empty area) → undetermined; else qualifies."""
     return np.where(outside, V_NIE_KWALIFIKUJE, np.where(undetermined, V_NIEUSTALONY, V_KWALIFIKUJE))
 
-# Gmina categories (map colours are keyed by these).
+
+# Gmina categories (cwd.style keys its colours and labels by these).
 KAT_ZTM = "ztm"
 KAT_MALE_MIASTO = "male_miasto"
 KAT_OBA = "oba"
 KAT_POZA = "poza"
 KAT_NIEZNANY = "nieznany"
-CATEGORY_LABELS = {
-    KAT_ZTM: "OSI ZTM",
-    KAT_MALE_MIASTO: "obszar funkcjonalny małego miasta powiatowego",
-    KAT_OBA: "OSI ZTM i obszar małego miasta",
-    KAT_POZA: "poza OSI",
-    KAT_NIEZNANY: "nieustalone (brak listy ZTM)",
-}
+CATEGORIES = (KAT_ZTM, KAT_MALE_MIASTO, KAT_OBA, KAT_POZA, KAT_NIEZNANY)  # labels and colours: cwd.style
 
 ROUTE_ZTM = "ZTM"
 ROUTE_SMALL_TOWN = "małe miasto powiatowe"

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cwd.checklist import NIE_SPELNIA, NIEKOMPLETNA, SPELNIA, STATUSES
-from cwd.osi import KAT_MALE_MIASTO, KAT_NIEZNANY, KAT_OBA, KAT_POZA, KAT_ZTM
+from cwd.osi import CATEGORIES, KAT_MALE_MIASTO, KAT_NIEZNANY, KAT_OBA, KAT_POZA, KAT_ZTM
 
 # Smallest CAM02-UCS colour difference between any two colours of a palette, in normal vision and
 # under full deuteranopia/protanopia (colorspacious). About 10 is "clearly different side by side";
@@ -21,7 +21,7 @@ from cwd.osi import KAT_MALE_MIASTO, KAT_NIEZNANY, KAT_OBA, KAT_POZA, KAT_ZTM
 MIN_CVD_DELTA_E = 12.0
 
 # --- OSI category of a gmina (map fill) ---------------------------------------------------------
-OSI_CATEGORIES = (KAT_ZTM, KAT_MALE_MIASTO, KAT_OBA, KAT_POZA, KAT_NIEZNANY)
+OSI_CATEGORIES = CATEGORIES
 # Light fills, so that partnership outlines and labels drawn over them stay legible.
 OSI_COLORS = {
     KAT_ZTM: "#F2B35E",  # orange
