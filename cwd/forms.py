@@ -22,8 +22,8 @@ from cwd.model import Partnership, Value, partnerships_frame
 from cwd.problems import ERROR, WARNING, HasProblems, Problem
 from cwd.readers import (
     LISTED_VALUES,
-    ProblemList,
     Table,
+    split_problems,
     header_problems,
     match_columns,
     quote,
@@ -133,13 +133,7 @@ def read_forms_path(path: Path, register: Register) -> FormsResult:
 def forms_from_table(table: Table, register: Register) -> FormsResult:
     plik = table.plik
     result = FormsResult(plik=plik, naglowek=table.naglowek)
-    problems = ProblemList(plik)
-    by_row: dict[int, list[Problem]] = {}
-    for p in table.problems:
-        if p.wiersz is None or p.wiersz == table.naglowek:
-            problems.add(p)
-        else:
-            by_row.setdefault(p.wiersz, []).append(p)
+    problems, by_row = split_problems(table)
     try:
         if table.file_errors:
             return result

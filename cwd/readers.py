@@ -1019,3 +1019,16 @@ def _formula_problem(plik: str, row: int, column: str, sheet: str | None, positi
         f"Formuła bez wyliczonej wartości (arkusz {quote(sheet or '')}, komórka {cell}) – otwórz plik w Excelu "
         "i zapisz go ponownie, aby zapisać wyniki formuł.",
     )
+
+
+def split_problems(table: "Table") -> tuple["ProblemList", dict[int, list[Problem]]]:
+    """A table's findings: those about the whole file (kept in a capped list) and those of each
+    data row (by row number), for a reader that checks rows next."""
+    problems = ProblemList(table.plik)
+    by_row: dict[int, list[Problem]] = {}
+    for p in table.problems:
+        if p.wiersz is None or p.wiersz == table.naglowek:
+            problems.add(p)
+        else:
+            by_row.setdefault(p.wiersz, []).append(p)
+    return problems, by_row

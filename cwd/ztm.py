@@ -14,6 +14,7 @@ from cwd.problems import ERROR, WARNING, HasProblems, Problem
 from cwd.readers import (
     ProblemList,
     Table,
+    split_problems,
     header_key,
     header_problems,
     match_columns,
@@ -68,13 +69,7 @@ def _name_key(name: str) -> str:
 def ztm_from_table(table: Table, register: Register) -> ZtmListResult:
     plik = table.plik
     result = ZtmListResult(plik=plik)
-    problems = ProblemList(plik)
-    by_row: dict[int, list[Problem]] = {}
-    for p in table.problems:
-        if p.wiersz is None or p.wiersz == table.naglowek:
-            problems.add(p)
-        else:
-            by_row.setdefault(p.wiersz, []).append(p)
+    problems, by_row = split_problems(table)
     try:
         if not table.file_errors:
             _check_rows(table, register, result, problems, by_row)

@@ -81,7 +81,6 @@ def _openable(access, store) -> tuple[list, str | None]:
     from cwd.store import StoreError
     from cwd.store.nabory import demo_nabor
 
-    operator = loaders.operator()
     demo = demo_nabor()
     if store is None or not access.signed_in:
         return [demo], None

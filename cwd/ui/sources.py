@@ -14,7 +14,6 @@ from cwd.nabor import DEMO_ID, partnership_row_hash
 from cwd.store import FORMS, ZTM
 from cwd.ui import loaders
 
-OPERATOR_NOTE = "(CWD_FORMS)"
 
 
 @dataclass(frozen=True, eq=False)
@@ -134,46 +133,42 @@ def load(nabor_id: str) -> tuple[DataSources, list[str]]:
     return _load(nabor_id, loaders.db(snapshot, nabor_id, stamp))
 
 
+def _operator_file(path, read, variable: str, errors: list[str]):
+    """(result, digest, label) of an operator-configured file read with `read` (cached by content),
+    or None with its Polish error appended."""
+    data, error = loaders.read_file_bytes(path)
+    if data is None:
+        errors.append(error)
+        return None
+    key = loaders.digest(data)
+    return read(key, path.name, data), key, f"plik {path.name} ({variable})"
+
+
 def _load(nabor_id: str, snap: Snapshot) -> tuple[DataSources, list[str]]:
     errors: list[str] = []
     operator = loaders.operator()
-    forms = None
+    demo = nabor_id == DEMO_ID
     is_example = False
-    if nabor_id == DEMO_ID and operator.forms_path is not None:
-        # The operator's file takes the example's place in the read-only starting nabór.
-        data, error = loaders.read_file_bytes(operator.forms_path)
-        if data is not None:
-            key = loaders.digest(data)
-            forms = loaders.read_forms(key, operator.forms_path.name, data)
-            label = f"plik {operator.forms_path.name} {OPERATOR_NOTE}"
-        else:
-            errors.append(error)
-    if forms is None:
-        v = snap.forms_version
-        if v is None:
-            forms, key, label = _empty_forms("(brak formularzy)"), "", "brak wczytanych formularzy"
-        else:
-            data = _demo_bytes() if nabor_id == DEMO_ID else file_content(nabor_id, FORMS, v.version)
-            forms = loaders.read_forms(v.sha256, v.file_name, data)
-            key = v.sha256
-            is_example = nabor_id == DEMO_ID
-            label = ("przykładowe formularze (wartości ilustracyjne)" if is_example
-                     else f"„{v.file_name}”, wersja {v.version}")
+    # The operator's files take the example's place in the read-only starting nabór.
+    found = (_operator_file(operator.forms_path, loaders.read_forms, "CWD_FORMS", errors)
+             if demo and operator.forms_path is not None else None)
+    if found is not None:
+        forms, key, label = found
+    elif (v := snap.forms_version) is None:
+        forms, key, label = _empty_forms("(brak formularzy)"), "", "brak wczytanych formularzy"
+    else:
+        data = _demo_bytes() if demo else file_content(nabor_id, FORMS, v.version)
+        forms, key, is_example = loaders.read_forms(v.sha256, v.file_name, data), v.sha256, demo
+        label = "przykładowe formularze (wartości ilustracyjne)" if demo else f"„{v.file_name}”, wersja {v.version}"
 
     ztm, ztm_key, ztm_label = None, None, ""
-    if snap.ztm_version is not None:
-        v = snap.ztm_version
-        ztm_key = v.sha256
-        ztm = loaders.read_ztm(v.sha256, v.file_name, file_content(nabor_id, ZTM, v.version))
+    if (v := snap.ztm_version) is not None:
+        ztm, ztm_key = loaders.read_ztm(v.sha256, v.file_name, file_content(nabor_id, ZTM, v.version)), v.sha256
         ztm_label = f"„{v.file_name}”, wersja {v.version}"
-    elif nabor_id == DEMO_ID and operator.ztm_path is not None:
-        data, error = loaders.read_file_bytes(operator.ztm_path)
-        if data is not None:
-            ztm_key = loaders.digest(data)
-            ztm = loaders.read_ztm(ztm_key, operator.ztm_path.name, data)
-            ztm_label = f"{operator.ztm_path.name} (CWD_OSI_ZTM)"
-        else:
-            errors.append(error)
+    elif demo and operator.ztm_path is not None:
+        found = _operator_file(operator.ztm_path, loaders.read_ztm, "CWD_OSI_ZTM", errors)
+        if found is not None:
+            ztm, ztm_key, ztm_label = found
     sources = DataSources(snapshot=snap, forms=forms, forms_key=key, forms_label=label, is_example=is_example,
                           ztm=ztm, ztm_key=ztm_key, ztm_label=ztm_label, row_hashes=_row_hashes(key, forms))
     return sources, errors

@@ -20,6 +20,18 @@ def status_text(status: str) -> str:
     return f"{STATUS_SYMBOLS.get(status, '')} {status}".strip()
 
 
+def selectable(ctx, frame: pd.DataFrame, config: dict, key: str, row_height: int) -> str | None:
+    """A grid whose row click selects a partnership (returns its id); in presentation mode a static
+    table. Unknown values show as "nieustalone"."""
+    if ctx.view.presentation:
+        table(frame, column_config=config, presentation=True)
+        return None
+    event = st.dataframe(frame, hide_index=True, width="stretch", column_config=config, key=key,
+                         on_select="rerun", selection_mode="single-row", placeholder=UNKNOWN, row_height=row_height)
+    rows = event.selection.rows
+    return str(frame.iloc[rows[0]]["id"]) if rows else None
+
+
 def candidates_frame(ctx, results) -> pd.DataFrame:
     """The candidates' indicators as shown (rounded; shares in percent; unknown stays NaN)."""
     ids = [r.id for r in results]
@@ -54,13 +66,7 @@ def candidates_table(ctx, results, key: str) -> str | None:
         "powierzchnia_km2": Col.NumberColumn("Powierzchnia [km²]", format="localized", width=96),
         "wspolne_z": Col.TextColumn("Wspólne gminy z", width=150),
     }
-    if ctx.view.presentation:
-        table(frame[columns], column_config=config, presentation=True)
-        return None
-    event = st.dataframe(frame[columns], hide_index=True, width="stretch", column_config=config, key=key,
-                         on_select="rerun", selection_mode="single-row", placeholder=UNKNOWN, row_height=48)
-    rows = event.selection.rows
-    return str(frame.iloc[rows[0]]["id"]) if rows else None
+    return selectable(ctx, frame[columns], config, key, row_height=48)
 
 
 def comparison_frame(results: Sequence) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -159,13 +165,7 @@ def ranking_table(ctx, ranked: pd.DataFrame, key: str) -> str | None:
         "pkt_udzial_osi": Col.NumberColumn("pkt OSI", format="localized", width=64),
         "punkty": Col.NumberColumn("Punkty razem", format="localized", width=76),
     }
-    if ctx.view.presentation:
-        table(frame[columns], column_config=config, presentation=True)
-        return None
-    event = st.dataframe(frame[columns], hide_index=True, width="stretch", column_config=config, key=key,
-                         on_select="rerun", selection_mode="single-row", placeholder=UNKNOWN, row_height=40)
-    rows = event.selection.rows
-    return str(frame.iloc[rows[0]]["id"]) if rows else None
+    return selectable(ctx, frame[columns], config, key, row_height=40)
 
 
 def checklist_table(result, stored=None, presentation: bool = False) -> None:
