@@ -66,6 +66,8 @@ def candidates_table(ctx, results, key: str) -> str | None:
         "powierzchnia_km2": Col.NumberColumn("Powierzchnia [km²]", format="localized", width=96),
         "wspolne_z": Col.TextColumn("Wspólne gminy z", width=150),
     }
+    if ctx.view.presentation:  # a projector at 1280 px: the columns that answer "who, and is it eligible"
+        columns = ["id", "nazwa", "status", "spelnione", "osi", "udzial_osi", "liczba_jst", "ludnosc"]
     return selectable(ctx, frame[columns], config, key, row_height=48)
 
 
