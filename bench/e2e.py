@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import os
 import shutil
 import statistics
@@ -105,13 +106,27 @@ def open_app(browser, url: str):
     return context, page, time.perf_counter() - t0
 
 
+def wait_idle(page) -> None:
+    """Until the app's script run has finished (a rerun would close an open dropdown)."""
+    page.wait_for_function("""() => { const a = document.querySelector('[data-testid="stApp"]');
+        return a && a.getAttribute('data-test-script-state') === 'notRunning'; }""", timeout=TIMEOUT_MS)
+
+
 def choose_status(page, option: str) -> float:
     """Pick a status in the sidebar filter; seconds until the map shows the change."""
+    wait_idle(page)
     frame = map_frame(page)
     before = frame.evaluate(MARK_JS)
     box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text=STATUS_LABEL)
-    box.locator("input").first.click()
-    item = page.locator('[role="option"]').filter(has_text=option).first
+    item = page.locator('[role="option"]').filter(has_text=re.compile(f"^{re.escape(option)}$")).first
+    for _ in range(20):  # the map's first report reruns the page once and closes an open dropdown
+        box.locator("input").first.click()
+        try:
+            item.wait_for(state="visible", timeout=1500)
+            break
+        except Exception:
+            page.keyboard.press("Escape")
+            wait_idle(page)
     item.wait_for(state="visible", timeout=TIMEOUT_MS)
     t0 = time.perf_counter()
     item.click()

@@ -10,6 +10,8 @@ written "nieustalone", never drawn as 0.
 """
 from __future__ import annotations
 
+import math
+
 from collections.abc import Mapping, Sequence
 from datetime import date
 import textwrap
@@ -186,8 +188,11 @@ def indicators_figure(
     fig.update_layout(legend=dict(orientation="v", x=1.01, y=1, xanchor="left", yanchor="top",
                                   itemclick=False, itemdoubleclick=False, title=dict(text="Partnerstwa")))
     subtitle = _subtitle(population_note(population_dates), "status wg listy sprawdzającej")
-    return _layout(fig, (title or "Porównanie partnerstw – wskaźniki", subtitle), large,
-                   height=900 if large else 700, room=(2 * sizes["small"] + 14, 0))  # two-line panel titles
+    fig = _layout(fig, (title or "Porównanie partnerstw – wskaźniki", subtitle), large,
+                  height=900 if large else 700, room=(2 * sizes["small"] + 14, 0))  # two-line panel titles
+    if large:  # the legend's title in the legend's large type (plotly's default is 12 px)
+        fig.update_layout(legend_title_font_size=fig.layout.legend.font.size)
+    return fig
 
 
 def sensitivity_figure(
@@ -224,31 +229,46 @@ def sensitivity_figure(
                    height=220 + row * len(frame), room=(0, sizes["small"] + 12))  # the x-axis title
 
 
-def outline_figure(gminy_display, area: Sequence[str], color: str, title: str | None = None) -> go.Figure:
-    """The partnership's gminas filled on a light outline of the voivodeship (lon/lat, offline)."""
-    in_area = set(area)
-    # Two traces (outside, inside), rings separated by None: one trace per gmina took ~0.3 s a map.
-    paths = {False: ([], []), True: ([], [])}
-    for teryt, geom in zip(gminy_display["teryt"], gminy_display.geometry):
-        xs_all, ys_all = paths[teryt in in_area]
+OUTLINE_WIDTH = 240  # px of the mini map; the height follows the region's shape
+OUTSIDE_FILL, OUTSIDE_LINE = "#e6e6e6", "#ffffff"
+
+
+def _projector(gminy_display):
+    """lon/lat → SVG pixels (equirectangular at the region's mid latitude: shapes keep their look)."""
+    minx, miny, maxx, maxy = gminy_display.total_bounds
+    k = math.cos(math.radians((miny + maxy) / 2))
+    scale = OUTLINE_WIDTH / ((maxx - minx) * k)
+    height = (maxy - miny) * scale
+
+    def point(x: float, y: float) -> str:
+        return f"{(x - minx) * k * scale:.1f},{height - (y - miny) * scale:.1f}"
+
+    return point, height
+
+
+def _rings_path(geoms, point) -> str:
+    parts = []
+    for geom in geoms:
         for poly in getattr(geom, "geoms", [geom]):
-            xs, ys = poly.exterior.coords.xy
-            xs_all.extend([*xs, None])
-            ys_all.extend([*ys, None])
-    fig = go.Figure()
-    for inside in (False, True):
-        xs, ys = paths[inside]
-        if xs:
-            fig.add_trace(go.Scatter(
-                x=xs, y=ys, mode="lines", fill="toself", hoverinfo="skip", showlegend=False,
-                line=dict(color=color if inside else "white", width=1 if inside else 0.6),
-                fillcolor=color if inside else "#e6e6e6", opacity=0.9 if inside else 1,
-            ))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1.6)  # ≈ 1/cos(53°N)
-    fig.update_layout(height=260, margin=dict(l=0, r=0, t=30 if title else 0, b=0),
-                      title=escape(title) if title else None, font=FONT, plot_bgcolor="white")
-    return fig
+            coords = poly.exterior.coords
+            parts.append("M" + "L".join(point(x, y) for x, y in coords) + "Z")
+    return "".join(parts)
+
+
+def outline_svg(gminy_display, area: Sequence[str], color: str, label: str = "") -> str:
+    """The partnership's gminas filled in its colour on a light outline of the voivodeship, as a
+    small SVG (one path per layer: cheap to build, cache and send; no plotly, no internet).
+    `label` is the accessible title (escaped here)."""
+    point, height = _projector(gminy_display)
+    in_area = set(area)
+    codes = list(gminy_display["teryt"])
+    geoms = list(gminy_display.geometry)
+    outside = _rings_path([g for c, g in zip(codes, geoms) if c not in in_area], point)
+    inside = _rings_path([g for c, g in zip(codes, geoms) if c in in_area], point)
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {OUTLINE_WIDTH} {height:.0f}" '
+            f'width="{OUTLINE_WIDTH}" height="{height:.0f}" role="img"><title>{escape(label)}</title>'
+            f'<path d="{outside}" fill="{OUTSIDE_FILL}" stroke="{OUTSIDE_LINE}" stroke-width="0.6"/>'
+            f'<path d="{inside}" fill="{color}" fill-opacity="0.9" stroke="{color}" stroke-width="1"/></svg>')
 
 
 def timeline_figure(

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from functools import lru_cache
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
-LOCALE = "pl_PL"
+# Parsed once: Babel would parse a locale name on every call (≈ 0.5 ms each, thousands per page).
+LOCALE = Locale.parse("pl_PL")
 UNKNOWN = "nieustalone"  # a value that cannot be determined (never shown as 0)
 MINUS = "\u2212"  # Polish typography: the minus sign, not a hyphen
 
@@ -43,7 +46,12 @@ def fmt_int(value: int | float | None, unknown: str = "—") -> str:
     """53 406 (non-breaking space thousands), −6 with the minus sign; `unknown` when None/NaN."""
     if value is None or value != value:
         return unknown
-    return _minus(format_decimal(round(value), locale=LOCALE))
+    return _int_text(round(value))
+
+
+@lru_cache(maxsize=8192)
+def _int_text(value: int) -> str:
+    return _minus(format_decimal(value, locale=LOCALE))
 
 
 def fmt_num(value: float | None, digits: int = 1, unknown: str = "—") -> str:

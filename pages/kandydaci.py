@@ -1,10 +1,9 @@
 """Kandydaci: all partnerships with their indicators; select one; compare 2–5 side by side."""
 import streamlit as st
 
-from cwd.charts import indicators_figure, outline_figure
 from cwd.criteria import CRITERIA_COUNT
 from cwd.fmt import fmt_date
-from cwd.ui import keys, loaders
+from cwd.ui import figures, keys, loaders
 from cwd.ui.context import page_context
 from cwd.ui.links import selected_actions
 from cwd.ui.tables import candidates_table, comparison_matrix
@@ -42,7 +41,7 @@ if st.session_state.get(keys.kept(keys.COMPARISON)) != default:
     st.session_state[keys.kept(keys.COMPARISON)] = default
     st.session_state.pop(keys.COMPARISON, None)
 chosen = kept(st.multiselect, keys.COMPARISON, default, "Wybierz 2–5 partnerstw", ids, max_selections=5,
-              format_func=lambda i: f"{i} – {names[i]}", placeholder="wybierz partnerstwa…",
+              format_func=lambda i: f"{i} – {names[i]}", placeholder="wybierz partnerstwa…", select_all=False,
               hidden=view.presentation)
 ctx.selection.set_comparison(chosen)
 if len(chosen) < 2:
@@ -57,7 +56,7 @@ st.markdown("**Status:** " + " · ".join(f"{md(r.id)} {status_badge(r.checklist.
 
 rows = ev.frame.set_index("id").loc[chosen].reset_index().to_dict("records")
 st.plotly_chart(
-    indicators_figure(rows, ev.colors, population_dates=ctx.register.population_dates(), large=view.presentation),
+    figures.indicators(rows, ev.colors, ctx.register.population_dates(), view.presentation),
     width="stretch",
     config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 3, "filename": "cwd_porownanie"}},
 )
@@ -70,6 +69,6 @@ if gminy is not None:
     for col, r in zip(cols, picked):
         with col:
             # The map first, the name under it: long names wrap without misaligning the maps.
-            st.plotly_chart(outline_figure(gminy, r.gminy, ev.colors[r.id]), width="stretch",
-                            config={"displayModeBar": False, "staticPlot": True}, key=keys.mini_map(r.id))
+            st.image(figures.mini_map(tuple(r.gminy), ev.colors[r.id], f"{r.id} – {r.partnership.nazwa}"),
+                     width="stretch")
             st.caption(f"**{md(r.id)}** – {md(r.partnership.nazwa)}")

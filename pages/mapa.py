@@ -31,7 +31,8 @@ if ctx.boundaries_note:
     st.error(md(ctx.boundaries_note))
     st.stop()
 
-map_col, side = st.columns([3, 1.15])
+# Presentation: the region is tall, so a narrower map leaves the legend room to fit beside it in two columns.
+map_col, side = st.columns([1.15, 1.4] if view.presentation else [3, 1.15])
 show = {"towns": True, "mstfsg": False, "overlaps": True}
 if not view.presentation:
     with side:

@@ -84,9 +84,14 @@ else:
     drafts = st.session_state.setdefault("_drafts", {})
     draft = drafts.get((nabor.id, pid))
     conflicts = ()
+    # A save clicked on a page drawn before someone else saved: the input is in the widgets of the old
+    # base, so that form is handled as drawn and the store refuses it (ConflictError below keeps the input).
+    # Rebasing first would draw fresh widgets and drop what the person typed without a word.
+    save_key = keys.assessment_state(pid, "zapisz")
+    stale_save = bool(st.session_state.get(save_key)) and draft is not None
     if draft is None:
         draft = Draft.from_stored(nabor.id, stored)
-    elif draft.base_version != stored.version:
+    elif draft.base_version != stored.version and not stale_save:
         rebased = draft.rebase(stored)
         draft, conflicts = rebased.draft, rebased.conflicts
     drafts[(nabor.id, pid)] = draft
@@ -132,7 +137,7 @@ else:
                     st.markdown(body)
         st.caption(f"Zapisujesz jako: **{md(ctx.identity.label)}**. Zapis obejmuje tylko zmienione kryteria "
                    f"(z {CRITERIA_COUNT}); kolumna „Zapisane” pokazuje stan w bazie.")
-        submitted = st.form_submit_button("Zapisz ocenę", type="primary")
+        submitted = st.form_submit_button("Zapisz ocenę", type="primary", key=save_key)
 
     if submitted:
         values = {k.id: FROM_OPTION[st.session_state[wkey(k.id, "v")]] for k in c.kryteria}

@@ -1,26 +1,24 @@
 """Wybór: the suggested order, its sensitivity, the UM decision (≤ 3, justified, on verified data or a
 recorded override), the call's timeline and the package for MFiPR."""
-from dataclasses import replace
 from datetime import date, datetime, timezone
 
+import pandas as pd
 import streamlit as st
 
-from cwd import bulk
 from cwd.auth import Action
-from cwd.charts import sensitivity_figure, timeline_figure
 from cwd.criteria import CRITERIA_COUNT
 from cwd.fmt import fmt_date, fmt_date_long, fmt_datetime, fmt_int
 from cwd.nabor import partnership_stage, timeline
-from cwd.osi import build_context
-from cwd.selection import MAX_SELECTED, TIE_BREAKERS, Weights, check_selection, rank, sensitivity, suggested, threshold_grid
+from cwd.selection import MAX_SELECTED, TIE_BREAKERS, Weights, check_selection, rank, suggested, threshold_grid
 from cwd.settings import settings_summary
 from cwd.store import DecisionConflictError, OutdatedDataError, StoreError, UnverifiedPicksError
-from cwd.ui import keys, loaders
+from cwd.ui import figures, keys, loaders
 from cwd.ui.chrome import page_title
 from cwd.ui.context import page_context
+from cwd.ui.links import selected_actions
 from cwd.ui.tables import ranking_table
 from cwd.ui.text import md
-from cwd.ui.widgets import kept, status_badge
+from cwd.ui.widgets import kept, status_badge, table
 
 ctx = page_context()
 ev, data, nabor = ctx.evaluation, ctx.sources, ctx.nabor
@@ -53,6 +51,8 @@ proposal = suggested(ranked)
 clicked = ranking_table(ctx, ranked, key="t_ranking")
 if clicked:
     ctx.selection.set_partnership(clicked)
+if not hide and (pid := ctx.selection.partnership()) in names:
+    selected_actions(ctx, pid)  # the partnership selected on any page is the selected one here too
 if proposal:
     st.success("Propozycja (pierwsze partnerstwa o statusie „spełnia”): "
                + "; ".join(f"{md(i)} – {md(names[i])}" for i in proposal))
@@ -70,19 +70,12 @@ with st.expander("Wrażliwość pierwszej trójki na wagi i próg ludności", ex
     ranges = {key: kept(wr[i].slider, keys.sensitivity(key), (0, 4), f"Zakres wagi: {label}", 0, 10, step=1, hidden=hide)
               for i, (key, label) in enumerate(TIE_BREAKERS.items())}
     thresholds = threshold_grid(lo, hi, steps)
-    adjacency, _ = loaders.adjacency()
-    verified = {r.id: {k.id: k.zweryfikowana for k in r.checklist.kryteria} for r in ev.results}
-    columns = bulk.batch(data.forms.partnerships)
-
-    def frame_at(threshold: int):
-        osi_ctx = build_context(ctx.register, replace(ctx.osi, prog_ludnosci=threshold), adjacency, ev.ctx.ztm)
-        return bulk.check_batch(columns, ctx.register, osi_ctx, verified)
-
-    sens = sensitivity(frame_at, thresholds, ranges, samples=int(samples))
     note = (f"Progi: {', '.join(fmt_int(t) for t in thresholds)} mieszk.; {fmt_int(samples)} losowań wag na próg; "
             f"liczą się tylko partnerstwa o statusie „spełnia” w danym scenariuszu; ludność gmin: stan na "
             f"{fmt_date(ctx.register.pop_now_date)}")
-    st.plotly_chart(sensitivity_figure(sens, colors=ev.colors, note=note, large=hide), width="stretch",
+    _sens, sens_figure = figures.sensitivity(ctx.evaluation_key, tuple(thresholds), tuple(sorted(ranges.items())),
+                                             int(samples), hide, ctx, note)
+    st.plotly_chart(sens_figure, width="stretch",
                     config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 3,
                                                                            "filename": "cwd_wrazliwosc"}})
     st.caption("Słupek: odsetek scenariuszy, w których partnerstwo jest wśród pierwszych trzech kwalifikujących się.")
@@ -111,6 +104,11 @@ if recorded is not None:
         st.warning("Zapisana decyzja dotyczy innych danych niż bieżące (inna wersja formularzy lub listy OSI ZTM) – "
                    "nie jest wczytywana do wyboru poniżej.")
 picks_kept = keys.kept(keys.PICKS)
+if st.session_state.get("_wybor_nabor") != nabor.id:  # another nabór: never the picks and texts of the last one
+    st.session_state["_wybor_nabor"] = nabor.id
+    own = (keys.PICKS, keys.justification(""), keys.override(""))
+    for key in [k for k in st.session_state if k.startswith(own + tuple(keys.kept(o) for o in own))]:
+        del st.session_state[key]
 if picks_kept not in st.session_state and recorded is not None and current_basis:
     # A new session starts from the recorded decision, when it was made on these data.
     st.session_state[picks_kept] = [p.partnership_id for p in recorded.picks if p.partnership_id in names]
@@ -122,7 +120,7 @@ if [i for i in st.session_state.get(picks_kept, []) if i not in names]:  # the f
     st.session_state.pop(keys.PICKS, None)
 chosen = kept(st.multiselect, keys.PICKS, [], f"Wybrane partnerstwa (najwyżej {MAX_SELECTED})", list(frame["id"]),
               max_selections=MAX_SELECTED, format_func=lambda i: f"{i} – {names[i]} ({statuses[i]})",
-              placeholder="wybierz partnerstwa…", hidden=hide)
+              placeholder="wybierz partnerstwa…", select_all=False, hidden=hide)
 gaps = {}
 if store is not None and chosen:
     try:
@@ -183,8 +181,8 @@ if chosen and not hide:
 st.subheader("Harmonogram naboru")
 plan = timeline(nabor.stages, [(r.id, r.partnership.nazwa, r.partnership.data_zgloszenia) for r in ev.results])
 if plan.submissions:
-    st.plotly_chart(timeline_figure([(m.day, m.label) for m in plan.milestones],
-                                    [(s.day, s.label, s.on_time) for s in plan.submissions], large=hide),
+    st.plotly_chart(figures.timeline(tuple((m.day, m.label) for m in plan.milestones),
+                                     tuple((s.day, s.label, s.on_time) for s in plan.submissions), hide),
                     width="stretch", config={"displaylogo": False})
 stages = nabor.stages
 st.caption(f"Termin formularzy: {fmt_date_long(stages.forms_deadline) if stages.forms_deadline else '—'}; decyzja UM: "
@@ -203,7 +201,9 @@ with st.expander("Etap każdego partnerstwa", expanded=hide):
                               current_row_hash=data.row_hashes.get(r.id), decision_ids=decided_ids)
         rows.append({"Id": r.id, "Partnerstwo": r.partnership.nazwa, "Etap": s.label,
                      f"Zweryfikowane (z {CRITERIA_COUNT})": s.verified})
-    st.dataframe(rows, hide_index=True, width="stretch")
+    # Presentation: a static table like every other (a data grid draws on a canvas, in small type).
+    stage_frame = pd.DataFrame(rows)
+    table(stage_frame, column_config={c: c for c in stage_frame.columns}, presentation=hide)
 
 # --- the package for MFiPR -----------------------------------------------------------------------
 if hide:

@@ -70,17 +70,23 @@ def test_charts_escape_form_text_and_carry_the_source_line():
     assert timeline.data[0].marker.symbol == ("x",)  # late forms are marked
 
 
-def test_outline_figure_draws_the_area_over_the_voivodeship():
+def test_outline_svg_draws_the_area_over_the_voivodeship():
+    import xml.etree.ElementTree as ET
+
     from cwd.geo import display_layers, load_boundaries
     from cwd.paths import SHARED_GEO_DIR
 
     gminy, _ = display_layers(load_boundaries("20", SHARED_GEO_DIR))
-    fig = charts.outline_figure(gminy, ["2006011", "2006032"], "#123456")
-    outside, inside = fig.data
-    assert inside.fillcolor == "#123456" and outside.fillcolor == "#e6e6e6"
-    rings = lambda xs: sum(1 for x in xs if x is None)  # noqa: E731 - one ring ends at each None
-    assert rings(inside.x) == 2  # Kolno town and Kolno rural gmina
-    assert rings(outside.x) >= 116
+    svg = ET.fromstring(charts.outline_svg(gminy, ["2006011", "2006032"], "#123456", label="<b>Kolno</b>"))
+    ns = "{http://www.w3.org/2000/svg}"
+    outside, inside = svg.findall(f"{ns}path")
+    assert inside.get("fill") == "#123456" and outside.get("fill") == charts.OUTSIDE_FILL
+    rings = lambda d: d.count("M")  # noqa: E731 - one ring starts at each M
+    assert rings(inside.get("d")) == 2  # Kolno town and Kolno rural gmina
+    assert rings(outside.get("d")) >= 116
+    assert svg.find(f"{ns}title").text == "<b>Kolno</b>"  # the label is text, not markup
+    width, height = map(float, svg.get("viewBox").split()[2:])
+    assert width == charts.OUTLINE_WIDTH and 1.0 < height / width < 1.6  # Podlaskie is taller than wide
 
 
 # --- images for the Council ---------------------------------------------------------------------------

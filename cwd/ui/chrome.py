@@ -24,6 +24,12 @@ _PAGE_CSS = """
 [data-testid="stMainBlockContainer"] { padding-top: 2.2rem !important; padding-bottom: 2rem !important; }
 h1 { font-size: 2.1rem !important; padding-top: 0 !important; }
 iframe[title="streamlit_folium.st_folium"] { height: max(440px, calc(100vh - 230px)) !important; }
+/* Captions readable on white and on the sidebar's grey (WCAG AA 4.5:1; Streamlit's own faded caption is 3.9:1). */
+[data-testid="stCaptionContainer"] { color: #5a5a5a !important; opacity: 1 !important; }
+/* Elements that only carry a style sheet or the lang script take no row (and no gap) of the page. */
+[data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script:only-child),
+[data-testid="stElementContainer"]:has(> [data-testid="stMarkdown"] > div > [data-testid="stMarkdownContainer"] > style:only-child)
+  { display: none !important; }
 </style>
 """
 
@@ -35,22 +41,38 @@ header[data-testid="stHeader"], div[data-testid="stToolbar"], [data-testid="stSi
 [data-testid="stAppViewContainer"] p, [data-testid="stAppViewContainer"] li,
 [data-testid="stAppViewContainer"] td, [data-testid="stAppViewContainer"] th { font-size: 1.25rem !important; }
 [data-testid="stCaptionContainer"] p { font-size: 1.05rem !important; }
-[data-testid="stTable"] td, [data-testid="stTable"] th { font-size: 1.05rem !important; padding: 0.3rem 0.4rem !important; }
+[data-testid="stTable"] td, [data-testid="stTable"] th { font-size: 1.05rem !important; padding: 0.3rem 0.4rem !important;
+  white-space: normal !important; }  /* wrap: a table wider than the screen would need a scrollbar */
 h1 { font-size: 2.3rem !important; }
-iframe[title="streamlit_folium.st_folium"] { height: max(420px, calc(100vh - 190px)) !important; }
+/* The map and its legend fit the screen below the title, the data dates and the counts (at 1280×720
+   too): the exit link and the watermark take no row, the legend flows in two columns. */
+iframe[title="streamlit_folium.st_folium"] { height: max(360px, calc(100vh - 265px)) !important; }
+[data-testid="stElementContainer"]:has(.cwd-exit) { position: absolute; top: 0.2rem; right: 1.2rem; width: auto !important; z-index: 5; }
+[data-testid="stElementContainer"]:has(.cwd-watermark) { position: absolute; }
+.cwd-legend-big { column-count: 2; column-gap: 1.4rem; }
+.cwd-legend-big .cwd-legend-title, .cwd-legend-big .cwd-legend-head { break-after: avoid; }
+.cwd-legend-big .cwd-legend-row, .cwd-legend-big .cwd-legend-title, .cwd-legend-big .cwd-legend-head { break-inside: avoid; }
 .cwd-watermark { position: fixed; right: 1.2rem; bottom: 0.6rem; z-index: 1000; pointer-events: none;
   font: 700 2.2rem/1 "Source Sans Pro", sans-serif; letter-spacing: 0.3rem; color: rgba(170, 51, 119, 0.35); }
 </style>
 """
 
 
-def apply_chrome(ctx) -> None:
+def base_chrome() -> None:
+    """What every page needs, the sign-in page too: the Polish language, the page's styles."""
     st.html(_LANG_PL, unsafe_allow_javascript=True)
     st.markdown(_PAGE_CSS, unsafe_allow_html=True)
+
+
+def apply_chrome(ctx) -> None:
+    base_chrome()
     if ctx.view.presentation:
         st.markdown(_PRESENTATION_CSS, unsafe_allow_html=True)
         if ctx.sources.is_example:
-            st.markdown(f'<div class="cwd-watermark">{ILLUSTRATIVE_MARK}</div>', unsafe_allow_html=True)
+            # Decoration for screenshots, faint by design: drawn by CSS and hidden from screen readers; the
+            # text under the title says the same in words.
+            st.markdown(f'<style>.cwd-watermark::after {{ content: "{ILLUSTRATIVE_MARK}"; }}</style>'
+                        '<div class="cwd-watermark" aria-hidden="true"></div>', unsafe_allow_html=True)
 
 
 def data_dates(ctx) -> str:
@@ -78,7 +100,7 @@ def exit_presentation_link(ctx) -> None:
         # URL parameters are user input: encoded, then escaped for the attribute.
         params = {k: v for k, v in st.query_params.to_dict().items() if k != keys.Q_PRESENTATION}
         href = escape("?" + urlencode(params), quote=True)
-        st.markdown(f"<div style='text-align:right;font-size:0.8rem'><a href=\"{href}\" target='_self'>"
+        st.markdown(f"<div class='cwd-exit' style='text-align:right;font-size:0.8rem'><a href=\"{href}\" target='_self'>"
                     "Zakończ tryb prezentacji</a></div>", unsafe_allow_html=True)
 
 

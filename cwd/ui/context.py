@@ -51,6 +51,7 @@ class PageContext:
     access: people.Access
     boundaries_note: str | None  # boundary layers missing: what that changes (every page says it)
     store_note: str | None  # the database could not be read: the demo and declared values only
+    evaluation_key: tuple = ()  # what the evaluation was computed from (a cache key for what derives from it)
 
     @property
     def osi(self) -> OsiSettings:
@@ -133,12 +134,12 @@ def build_context(store, access, nabory, store_note) -> PageContext:
                 visible_gminas=frozenset(flt.visible_gminas(register, evaluation.gminas, filters)))
     return PageContext(operator=operator, register=register, sources=data, evaluation=evaluation, view=view,
                        selection=Selection(evaluation.ids), access=access, boundaries_note=boundaries_note,
-                       store_note=store_note)
+                       store_note=store_note, evaluation_key=key)
 
 
 def run_page(page) -> None:
     """The router's body: who is signed in, the nabór, the context; then the chosen page with it."""
-    from cwd.ui.chrome import apply_chrome, guarded
+    from cwd.ui.chrome import apply_chrome, base_chrome, guarded
 
     token = None
     try:
@@ -150,6 +151,7 @@ def run_page(page) -> None:
             wanted = st.query_params.get("nabor", DEMO_ID)
             if access.required and not access.signed_in and not (
                     loaders.operator().demo_public and wanted == DEMO_ID):
+                base_chrome()  # lang="pl" and readable captions on the sign-in page too
                 st.html("<style>section[data-testid='stSidebar']{display:none}</style>")
                 people.sign_in_form(store, access)
                 return

@@ -174,9 +174,9 @@ def render_settings(register: Register, nabor) -> tuple[OsiSettings, flt.Filters
     state.setdefault(keys.ROUTE, flt.ROUTE_ALL)
     trasa = sb.selectbox("Trasa OSI", list(flt.ROUTE_FILTERS), format_func=flt.ROUTE_FILTERS.get, key=keys.ROUTE)
     powiaty = sb.multiselect("Powiat", list(register.powiaty.index), format_func=register.label,
-                             key=keys.POWIATS, placeholder="wszystkie powiaty")
+                             key=keys.POWIATS, placeholder="wszystkie powiaty", select_all=False)
     statusy = sb.multiselect("Status listy sprawdzającej", list(STATUSES), key=keys.STATUSES,
-                             placeholder="wszystkie statusy")
+                             placeholder="wszystkie statusy", select_all=False)  # its label is English
     filters = flt.Filters(trasa=trasa, powiaty=tuple(powiaty), statusy=tuple(statusy))
 
     sb.markdown("### Widok")

@@ -40,7 +40,9 @@ def pick_partnership(ctx, label: str = "Partnerstwo", hidden: bool = False) -> s
         st.session_state[keys.PARTNERSHIP] = current
     names = {r.id: r.partnership.nazwa for r in ctx.evaluation.results}
     status = {r.id: r.checklist.status for r in ctx.evaluation.results}
-    pid = st.selectbox(label, ids, key=keys.PARTNERSHIP, format_func=lambda i: f"{i} – {names[i]} ({status[i]})")
+    pid = st.selectbox(label, ids, key=keys.PARTNERSHIP, format_func=lambda i: f"{i} – {names[i]} ({status[i]})",
+                       # the person's pick becomes the shared selection before the rerun reads it back
+                       on_change=lambda: ctx.selection.set_partnership(st.session_state[keys.PARTNERSHIP]))
     ctx.selection.set_partnership(pid)
     return pid
 
