@@ -150,10 +150,11 @@ def cmd_score(args, operator) -> int:
         print("Plik formularzy nie nadaje się do oceny – popraw błędy powyżej.", file=sys.stderr)
         return EXIT_ERRORS
     ztm = None
-    if args.osi_ztm is not None:
+    ztm_path = args.osi_ztm if args.osi_ztm is not None else operator.ztm_path  # CWD_OSI_ZTM, as in the UI
+    if ztm_path is not None:
         from cwd.ztm import read_ztm_path
 
-        ztm_result = read_ztm_path(args.osi_ztm, register)
+        ztm_result = read_ztm_path(ztm_path, register)
         _print_problems(ztm_result.problems, sys.stderr)
         if any(p.is_error for p in ztm_result.problems):
             print("Lista OSI ZTM ma błędy – popraw je i uruchom ponownie.", file=sys.stderr)
@@ -170,13 +171,13 @@ def cmd_score(args, operator) -> int:
         print(note, file=sys.stderr)
     results = evaluate(register, Inputs(forms=forms, osi=settings, ztm=ztm, adjacency=adjacency)).results
     if args.json:
-        print(json.dumps([_as_json(r) for r in results], ensure_ascii=False, indent=2))
+        print(json.dumps([_as_json(r, register) for r in results], ensure_ascii=False, indent=2))
     else:
-        _print_scores(results, ztm is not None)
+        _print_scores(results, register, ztm is not None)
     return EXIT_OK
 
 
-def _as_json(r) -> dict:
+def _as_json(r, register) -> dict:
     c = r.checklist
     return {
         "id": r.id,
@@ -196,12 +197,13 @@ def _as_json(r) -> dict:
         },
         "liczba_jst": len(r.partnership.czlonkowie),
         "gminy": list(r.gminy),
-        "ludnosc_2023_12_31": r.ludnosc,
+        register.pop_now_column: r.ludnosc,  # "ludnosc_RRRR_MM_DD": the date of the figure in the key
     }
 
 
-def _print_scores(results, ztm_loaded: bool) -> None:
-    from cwd.fmt import fmt_int
+def _print_scores(results, register, ztm_loaded: bool) -> None:
+    from cwd.criteria import CRITERIA_COUNT
+    from cwd.fmt import fmt_date, fmt_int
 
     if not ztm_loaded:
         print("Uwaga: nie wczytano listy OSI ZTM – przynależność gmin do OSI ZTM jest nieznana.\n")
@@ -209,9 +211,9 @@ def _print_scores(results, ztm_loaded: bool) -> None:
         "(przykład)" in r.partnership.nazwa for r in results) else "", end="")
     for r in results:
         print(f"{r.id}  {r.partnership.nazwa}")
-        print(f"    status: {r.checklist.status}   spełnione kryteria: {r.checklist.spelnione}/11")
+        print(f"    status: {r.checklist.status}   spełnione kryteria: {r.checklist.spelnione} z {CRITERIA_COUNT}")
         print(f"    OSI: {r.osi.summary()}")
-        print(f"    JST: {len(r.partnership.czlonkowie)}, gminy: {len(r.gminy)}, ludność (31.12.2023): {fmt_int(r.ludnosc)}")
+        print(f"    JST: {len(r.partnership.czlonkowie)}, gminy: {len(r.gminy)}, ludność ({fmt_date(register.pop_now_date)}): {fmt_int(r.ludnosc)}")
         for reason in r.checklist.powody:
             print(f"    – {reason}")
         print()

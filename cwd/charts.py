@@ -172,7 +172,7 @@ def indicators_figure(
                                    showarrow=False, yanchor="bottom", font=dict(size=sizes["small"], color="#333"))
         # Room for the value labels above (or, for negative values, below) the bars.
         known = [v for v in values if v is not None]
-        low, high = min(0, *known), max(0, *known)
+        low, high = min([0, *known]), max([0, *known])
         span = (high - low) or 1
         fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=True, zerolinecolor="#999",
                          range=[low - 0.3 * span * (low < 0), high + 0.3 * span * (high > 0 or not known)],

@@ -70,5 +70,5 @@ if gminy is not None:
         with col:
             # The map first, the name under it: long names wrap without misaligning the maps.
             st.image(figures.mini_map(tuple(r.gminy), ev.colors[r.id], f"{r.id} – {r.partnership.nazwa}"),
-                     width="stretch")
+                     width="stretch", alt=f"Obszar partnerstwa {r.id} – {r.partnership.nazwa} na mapie województwa")
             st.caption(f"**{md(r.id)}** – {md(r.partnership.nazwa)}")

@@ -58,7 +58,7 @@ if outdated:
         try:
             store.confirm_row(nabor.id, pid, actor=ctx.identity, expected_version=stored.version, row_hash=row_hash)
         except ConflictError as exc:
-            st.error(str(exc))
+            st.error(md(str(exc)))  # names the person who saved meanwhile: text, not Markdown
         except (StoreError, PermissionError, ValueError) as exc:
             st.error(str(exc))
         else:
@@ -154,7 +154,7 @@ else:
                 rebased = edited.rebase(exc.current)
                 drafts[(nabor.id, pid)] = rebased.draft
                 st.session_state[keys.assessment_state(pid, "flash")] = (
-                    "error", f"{exc} Twoje zmiany są nadal w formularzu obok aktualnych, zapisanych wartości.")
+                    "error", f"{md(str(exc))} Twoje zmiany są nadal w formularzu obok aktualnych, zapisanych wartości.")
                 st.rerun()
             except (StoreError, PermissionError, ValueError) as exc:
                 st.error(str(exc))  # nothing was written; the draft keeps the person's input
@@ -162,7 +162,7 @@ else:
                 drafts[(nabor.id, pid)] = edited.saved(new)
                 st.session_state[keys.assessment_state(pid, "flash")] = (
                     "success", f"Zapisano ocenę (wersja {new.version}, {fmt_datetime(new.updated_at)}, "
-                               f"{new.assessor}).")
+                               f"{md(new.assessor)}).")
                 st.rerun()
 
 st.subheader("Historia zmian")

@@ -165,7 +165,7 @@ if chosen and not hide:
             except DecisionConflictError as exc:
                 current = exc.current
                 st.session_state[seen_key] = current.number if current else 0
-                st.error(f"{exc} Twój wybór nie został zapisany. Obejrzyj zapisaną decyzję (powyżej po odświeżeniu) "
+                st.error(f"{md(str(exc))} Twój wybór nie został zapisany. Obejrzyj zapisaną decyzję (powyżej po odświeżeniu) "
                          "i zdecyduj ponownie – kolejny zapis zastąpi ją jako najnowszą, obie zostaną w rejestrze.")
             except (UnverifiedPicksError, OutdatedDataError, StoreError, PermissionError, ValueError) as exc:
                 st.error(str(exc))

@@ -30,7 +30,8 @@ def _path(color, weight, *, fill_color=None, fill_opacity=None, dash=None, opaci
 def _draw_styles() -> dict:
     outline = {
         # Butt caps: the dash pattern reads as written (round caps would close the gaps of "10 6").
-        s: _path("#000000", style.OUTLINE_WEIGHT, dash=style.STATUS_DASH[s], line_cap="butt") for s in STATUSES
+        s: _path(style.STATUS_KEY_COLOR, style.OUTLINE_WEIGHT, dash=style.STATUS_DASH[s], line_cap="butt")
+        for s in STATUSES
     }
     return {
         "background": style.MAP_BACKGROUND,

@@ -156,6 +156,7 @@ def run_page(page) -> None:
                 people.sign_in_form(store, access)
                 return
             ctx = build_context(store, access, nabory, store_note)
+            ctx.selection.keep_in_url()
             apply_chrome(ctx)
             token = _CURRENT.set(ctx)
             page.run()

@@ -56,7 +56,7 @@ def search_box(ctx) -> None:
         return
     cols = st.columns(min(len(hits), 4))
     for i, hit in enumerate(hits):
-        if cols[i % len(cols)].button(hit.label, key=f"_hit_{hit.kind}_{hit.code}", width="stretch"):
+        if cols[i % len(cols)].button(md(hit.label), key=f"_hit_{hit.kind}_{hit.code}", width="stretch"):
             if hit.kind == "partnerstwo":
                 ctx.selection.set_partnership(hit.code)
                 st.session_state[keys.kept("gmina")] = None

@@ -112,5 +112,9 @@ def sign_in_form(store, access: Access) -> None:
 def sign_out(access: Access) -> None:
     st.session_state.pop(keys.SIGNED_IN, None)
     if access.identity is not None and access.identity.source == "oidc":
+        # st.logout() queues the browser's redirect to /auth/logout (which deletes the identity
+        # cookie and ends the provider's session); a rerun would clear that queue first and leave
+        # the cookie, so the next page load would be signed in again. Stop here instead.
         st.logout()
+        st.stop()
     st.rerun()

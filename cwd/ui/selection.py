@@ -31,6 +31,14 @@ class Selection:
         pid = st.session_state.get(keys.SELECTED)
         return pid if pid in self._known else None
 
+    def keep_in_url(self) -> None:
+        """Write the selected partnership back into the address: a switch through the sidebar's links
+        starts the next page without the previous page's query, and a copied address must still open
+        the same partnership."""
+        pid = self.partnership()
+        if pid is not None and st.query_params.get(keys.Q_PARTNERSHIP) != pid:
+            st.query_params[keys.Q_PARTNERSHIP] = pid
+
     def set_partnership(self, pid: str | None) -> None:
         if pid is not None and pid not in self._known:
             return
