@@ -22,10 +22,11 @@ nabor, data = ctx.nabor, ctx.sources
 page_title(ctx, "Dane")
 
 
-def store_call(what, *args, **kwargs):
-    """A write; a refusal or a database failure becomes its Polish message (nothing half-written)."""
+def store_call(method: str, *args, **kwargs):
+    """A call of the store; a refusal or a database failure becomes its Polish message (a write
+    then wrote nothing: the store's writes are whole transactions)."""
     try:
-        return what(*args, **kwargs), None
+        return getattr(loaders.store(), method)(*args, **kwargs), None
     except (StoreError, PermissionError, ValueError) as exc:
         return None, str(exc)
 
@@ -69,10 +70,10 @@ if not ctx.view.presentation and ctx.identity is not None and ctx.identity.may(A
             new_stages = stage_inputs("nn", StageDates())
             st.caption("Ustawienia OSI nowego naboru: te z panelu bocznego (można je później zmienić).")
             if st.form_submit_button("Utwórz nabór", type="primary"):
-                created, error = store_call(loaders.store().create_nabor, name, actor=ctx.identity,
+                created, error = store_call("create_nabor", name, actor=ctx.identity,
                                             stages=new_stages, settings=ctx.osi)
                 if error:
-                    st.error(error)
+                    st.error(md(error))
                 else:
                     st.query_params[keys.Q_NABOR] = created.id
                     st.session_state.pop(keys.NABOR, None)
@@ -85,17 +86,17 @@ if not ctx.view.presentation and ctx.identity is not None and ctx.identity.may(A
                 take = st.checkbox("Zapisz ustawienia OSI z panelu bocznego jako ustawienia naboru",
                                    value=ctx.osi != nabor.settings)
                 if st.form_submit_button("Zapisz zmiany naboru"):
-                    _, error = store_call(loaders.store().update_nabor, nabor.id, actor=ctx.identity, stages=changed,
+                    _, error = store_call("update_nabor", nabor.id, actor=ctx.identity, stages=changed,
                                           settings=ctx.osi if take else None)
-                    st.error(error) if error else st.rerun()
+                    st.error(md(error)) if error else st.rerun()
     if ctx.may(Action.ARCHIVE_NABOR):
         with st.expander("Archiwizuj nabór"):
             st.caption("Zarchiwizowany nabór zostaje w bazie do wglądu (nic nie jest usuwane), ale nie można w nim "
                        "już nic zapisać.")
             sure = st.checkbox(f"Tak, archiwizuj „{nabor.name}”", key="_archiwizuj")
             if st.button("Archiwizuj", disabled=not sure):
-                _, error = store_call(loaders.store().archive_nabor, nabor.id, actor=ctx.identity)
-                st.error(error) if error else st.rerun()
+                _, error = store_call("archive_nabor", nabor.id, actor=ctx.identity)
+                st.error(md(error)) if error else st.rerun()
 
 
 # --- files ---------------------------------------------------------------------------------------------
@@ -120,10 +121,10 @@ def upload(kind: str, label: str) -> None:
         st.error("Tego pliku nie można zapisać jako wersji naboru – popraw błędy powyżej i wczytaj go ponownie.")
         return
     if st.button(f"Zapisz „{up.name}” jako nową wersję", type="primary", key=f"zapisz_{kind}"):
-        add = loaders.store().add_forms if kind == FORMS else loaders.store().add_ztm
-        version, error = store_call(add, nabor.id, content, up.name, actor=ctx.identity)
+        version, error = store_call("add_forms" if kind == FORMS else "add_ztm", nabor.id, content, up.name,
+                                    actor=ctx.identity)
         if error:
-            st.error(error)
+            st.error(md(error))
             return
         st.session_state[f"u_{kind}_n"] = st.session_state.get(f"u_{kind}_n", 0) + 1  # a fresh, empty uploader
         st.session_state["_flash_dane"] = f"Zapisano wersję {version.version} pliku „{version.file_name}”."
@@ -139,7 +140,8 @@ if not ctx.view.presentation:
         st.subheader("Formularze partnerstw")
         st.write(f"Bieżące: **{md(data.forms_label)}** – partnerstw gotowych do oceny: **{len(data.forms.partnerships)}**.")
         if not nabor.demo:
-            versions_table(loaders.store().file_versions(nabor.id, FORMS))
+            versions, error = store_call("file_versions", nabor.id, FORMS)
+            st.error(md(error)) if error else versions_table(versions)
         upload(FORMS, "Wczytaj plik formularzy (CSV lub XLSX)")
         c1, c2 = st.columns(2)
         c1.download_button("Szablon formularza (XLSX)", template_xlsx_bytes, on_click="ignore",
@@ -158,7 +160,8 @@ if not ctx.view.presentation:
         else:
             st.write(f"Bieżąca: **{md(data.ztm_label)}**.")
         if not nabor.demo:
-            versions_table(loaders.store().file_versions(nabor.id, ZTM))
+            versions, error = store_call("file_versions", nabor.id, ZTM)
+            st.error(md(error)) if error else versions_table(versions)
         upload(ZTM, "Wczytaj listę OSI ZTM (CSV lub XLSX)")
 
 outdated = data.outdated()
@@ -185,4 +188,4 @@ try:
     health = loaders.store().health()
     (st.success if health.ok and health.writable else st.warning if health.ok else st.error)(health.message)
 except StoreError as exc:
-    st.error(str(exc))
+    st.error(md(str(exc)))

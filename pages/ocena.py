@@ -38,7 +38,7 @@ try:
     store = loaders.store()
     stored = loaders.db(store.assessment, nabor.id, pid)  # the freshest, not the cached snapshot
 except StoreError as exc:
-    st.error(str(exc))
+    st.error(md(str(exc)))
 outdated = bool(stored is not None and stored.saved and stored.row_hash != row_hash)
 stage = partnership_stage(pid, in_forms=True, submitted_on=p.data_zgloszenia, forms_deadline=nabor.stages.forms_deadline,
                           verified_values=stored.values if stored is not None and stored.saved else None,
@@ -60,7 +60,7 @@ if outdated:
         except ConflictError as exc:
             st.error(md(str(exc)))  # names the person who saved meanwhile: text, not Markdown
         except (StoreError, PermissionError, ValueError) as exc:
-            st.error(str(exc))
+            st.error(md(str(exc)))
         else:
             st.session_state[keys.assessment_state(pid, "flash")] = ("success", "Potwierdzono ocenę dla bieżącej wersji formularza.")
             st.rerun()
@@ -157,7 +157,7 @@ else:
                     "error", f"{md(str(exc))} Twoje zmiany są nadal w formularzu obok aktualnych, zapisanych wartości.")
                 st.rerun()
             except (StoreError, PermissionError, ValueError) as exc:
-                st.error(str(exc))  # nothing was written; the draft keeps the person's input
+                st.error(md(str(exc)))  # nothing was written; the draft keeps the person's input
             else:
                 drafts[(nabor.id, pid)] = edited.saved(new)
                 st.session_state[keys.assessment_state(pid, "flash")] = (
@@ -171,7 +171,7 @@ if store is not None:
     try:
         history = loaders.db(store.history, nabor.id, pid)
     except StoreError as exc:
-        st.error(str(exc))
+        st.error(md(str(exc)))
 if not history:
     st.caption("Ta ocena nie była jeszcze zapisywana.")
 else:

@@ -88,7 +88,7 @@ try:
     store = loaders.store()
     recorded = loaders.db(store.latest_decision, nabor.id)
 except StoreError as exc:
-    st.error(str(exc))
+    st.error(md(str(exc)))
 forms_v = data.snapshot.forms_version.version if data.snapshot.forms_version else None
 ztm_v = data.snapshot.ztm_version.version if data.snapshot.ztm_version else None
 seen_key = f"_decyzja_widziana_{nabor.id}"
@@ -126,7 +126,7 @@ if store is not None and chosen:
     try:
         gaps = loaders.db(store.unverified, nabor.id, chosen, data.row_hashes)
     except StoreError as exc:
-        st.error(str(exc))
+        st.error(md(str(exc)))
 justifications, overrides = {}, {}
 for pid in chosen:
     justifications[pid] = kept(st.text_area, keys.justification(pid), "", f"Uzasadnienie wyboru: {md(pid)} – {md(names[pid])}",
@@ -168,7 +168,7 @@ if chosen and not hide:
                 st.error(f"{md(str(exc))} Twój wybór nie został zapisany. Obejrzyj zapisaną decyzję (powyżej po odświeżeniu) "
                          "i zdecyduj ponownie – kolejny zapis zastąpi ją jako najnowszą, obie zostaną w rejestrze.")
             except (UnverifiedPicksError, OutdatedDataError, StoreError, PermissionError, ValueError) as exc:
-                st.error(str(exc))
+                st.error(md(str(exc)))
             else:
                 st.session_state[seen_key] = saved.number
                 st.success(f"Zapisano decyzję nr {saved.number} ({fmt_datetime(saved.decided_at)}). "
@@ -243,9 +243,9 @@ if want:
                 timeline=[(m.day, m.label) for m in plan.milestones])
             content = export.selection_xlsx(package) if want == "xlsx" else export.selection_pdf(package)
         except export.ExportError as exc:
-            st.error(f"{exc} Pakietu nie przygotowano; zmień wskazane dane i spróbuj ponownie.")
+            st.error(md(f"{exc} Pakietu nie przygotowano; zmień wskazane dane i spróbuj ponownie."))
         except StoreError as exc:
-            st.error(f"{exc} Pakietu nie przygotowano.")
+            st.error(md(f"{exc} Pakietu nie przygotowano."))
         else:
             st.session_state["_pakiet"] = (nabor.id, tuple(chosen), want, content)
 ready = st.session_state.get("_pakiet")
