@@ -26,7 +26,7 @@ from functools import cached_property
 import numpy as np
 import shapely
 
-from cwd.geo import DISPLAY_DECIMALS
+from cwd.prg_files import DISPLAY_DECIMALS
 
 FORMAT_VERSION = 1
 SCALE = 10 ** DISPLAY_DECIMALS

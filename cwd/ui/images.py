@@ -13,7 +13,6 @@ PRINT_DPI = 300  # print resolution: the 7-inch-wide map is 2 100 px, over 2× i
 def _png(ctx, results, title: str):
     """A callable for st.download_button: runs only when the user clicks (no script context there),
     so everything it needs is taken now."""
-    display = loaders.display_layers()
     ev = ctx.evaluation
     register, osi_ctx, drawn, illustrative, all_ids = ctx.register, ev.ctx, list(results), ctx.sources.is_example, ev.ids
     call = ctx.nabor.name
@@ -21,7 +20,8 @@ def _png(ctx, results, title: str):
     def render() -> bytes:
         from cwd import export
 
-        layers = export.map_layers(register, osi_ctx, display, drawn, all_ids)
+        # Geometry only now: the map page itself never needs geopandas (cwd.geo_cache).
+        layers = export.map_layers(register, osi_ctx, loaders.display_layers(), drawn, all_ids)
         spec = export.StaticMap.of(layers, drawn, title=f"{title} – {call}", generated=datetime.now(timezone.utc),
                                    illustrative=illustrative)
         return export.static_map_png(spec, dpi=PRINT_DPI)

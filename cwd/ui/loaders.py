@@ -35,15 +35,31 @@ def boundaries():
 
 
 @st.cache_resource(show_spinner=False)
+def geometry_key() -> str | None:
+    """The fingerprint of the boundary layers this process reads (cwd.geo_cache), or None."""
+    from cwd.geo_cache import fingerprint
+
+    return fingerprint(operator().wojewodztwo, operator().shapes_dir)
+
+
+@st.cache_resource(show_spinner=False)
 def adjacency():
-    """(gmina adjacency or None, Polish note or None) — the note says what missing boundaries change."""
-    from cwd.geo import gmina_adjacency
+    """(gmina adjacency or None, Polish note or None) — the note says what missing boundaries change.
+    From the disk cache when the layers did not change (no geopandas needed then)."""
+    from cwd import geo_cache
     from cwd.pipeline import NO_BOUNDARIES_EFFECT
+
+    key = geometry_key()
+    if (cached := geo_cache.load("adjacency", key)) is not None:
+        return cached, None
+    from cwd.geo import gmina_adjacency
 
     layers, error = boundaries()
     if layers is None:
         return None, f"{error}\n{NO_BOUNDARIES_EFFECT}"
-    return gmina_adjacency(layers.gminy), None
+    found = gmina_adjacency(layers.gminy)
+    geo_cache.save("adjacency", key, found)
+    return found, None
 
 
 @st.cache_resource(show_spinner=False)

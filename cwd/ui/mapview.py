@@ -33,13 +33,21 @@ RETURNED = ["last_active_drawing"]
 
 @st.cache_resource(show_spinner="Przygotowanie granic mapy…")
 def map_base() -> Base | None:
-    """The base asset of the operator's boundary layers, built once per process (None: no boundaries)."""
+    """The base asset of the operator's boundary layers, built once per process (None: no boundaries),
+    or read from the disk cache when the layers did not change (then geopandas is not needed)."""
+    from cwd import geo_cache
+
+    key = loaders.geometry_key()
+    if (cached := geo_cache.load("map-base", key)) is not None:
+        return cached
     gminy, _ = loaders.display_layers()
     if gminy is None:
         return None
     register = loaders.register()
-    return build_base(gminy, facts=gmina_facts(register), towns=seat_towns(register),
+    base = build_base(gminy, facts=gmina_facts(register), towns=seat_towns(register),
                       mstfsg=mstfsg_towns(register))
+    geo_cache.save("map-base", key, base)
+    return base
 
 
 def view_from_state(
