@@ -160,6 +160,7 @@ def run_page(page) -> None:
             apply_chrome(ctx)
             token = _CURRENT.set(ctx)
             page.run()
+            loaders.warm_up()
     finally:
         if token is not None:
             _CURRENT.reset(token)

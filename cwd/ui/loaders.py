@@ -3,6 +3,8 @@ once per content, shared by every session (st.cache_resource keyed by content di
 from __future__ import annotations
 
 import hashlib
+import logging
+import threading
 import time
 from pathlib import Path
 
@@ -166,3 +168,24 @@ def db(fn, *args, **kwargs):
     except UnavailableError as exc:
         _mark_down(exc)
         raise
+
+
+_warmed = threading.Event()
+
+
+def warm_up() -> None:
+    """Once per process, after the first page has been drawn: prepare in the background what other
+    pages and the print outputs need (geopandas, the display layers), so the first person to open
+    Kandydaci or a PNG does not wait for it."""
+    if _warmed.is_set():
+        return
+    _warmed.set()
+
+    def work() -> None:
+        try:
+            display_layers()
+            import plotly.graph_objects  # noqa: F401 - the charts of Kandydaci and Wybór
+        except Exception:  # noqa: BLE001 — a warm-up must never take anything down; pages retry
+            logging.getLogger("cwd").exception("Wstępne przygotowanie danych nie powiodło się")
+
+    threading.Thread(target=work, name="cwd-warm-up", daemon=True).start()
