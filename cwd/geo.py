@@ -248,8 +248,13 @@ def _source_candidates(source: Path) -> list[_Candidate]:
         return _candidates_in([(str(p.relative_to(source)), str(p)) for p in files])
     suffix = source.suffix.lower()
     if suffix == ".zip":
-        with zipfile.ZipFile(source) as z:
-            names = sorted(n for n in z.namelist() if not n.endswith("/"))
+        try:
+            with zipfile.ZipFile(source) as z:
+                names = sorted(n for n in z.namelist() if not n.endswith("/"))
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise PrgImportError(f"Plik {source} nie jest poprawnym archiwum ZIP (może być uszkodzony albo mieć "
+                                 "niewłaściwe rozszerzenie). Podaj archiwum PRG pobrane z geoportal.gov.pl, "
+                                 "folder z rozpakowanymi warstwami albo plik .shp/.gpkg.") from exc
         return _candidates_in([(n, f"/vsizip/{source}/{n}") for n in names])
     if suffix == ".gpkg":
         return _candidates_in([(source.name, str(source))])

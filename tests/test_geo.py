@@ -357,6 +357,12 @@ def test_import_prg_errors_are_polish_and_leave_previous_import(tmp_path, prg_fr
     with pytest.raises(geo.PrgImportError, match="Nie ma pliku"):
         geo.import_prg(tmp_path / "brak", dest)
 
+    not_a_zip = tmp_path / "PRG.zip"
+    not_a_zip.write_bytes(b"to nie jest archiwum")
+    with pytest.raises(geo.PrgImportError, match="nie jest poprawnym archiwum ZIP") as refused:
+        geo.import_prg(not_a_zip, dest)
+    assert "BadZipFile" not in str(refused.value)  # no English exception name reaches the person
+
     no_code = tmp_path / "bez_kodu"
     _write_pair(no_code, national_g.rename(columns={geo.CODE_FIELD: "KOD"}), national_p, "gminy.shp", "powiaty.shp")
     with pytest.raises(geo.PrgImportError, match="JPT_KOD_JE"):
