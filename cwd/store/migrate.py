@@ -18,6 +18,7 @@ from cwd.store.engine import Database
 from cwd.store.errors import UnavailableError
 from cwd.store.schema import (
     SCHEMA_VERSION,
+    nabor_row,
     assessment_table,
     criterion_table,
     decision_table,
@@ -70,15 +71,9 @@ def move_legacy(conn) -> dict[str, int] | None:
     if any(counts.values()):
         now = now_utc()
         defaults, stages = OsiSettings(), StageDates()
-        conn.execute(insert(nabor_table).values(
-            id=LEGACY_NABOR_ID, name=LEGACY_NABOR_NAME,
-            forms_deadline=stages.forms_deadline, um_decision=stages.um_decision,
-            mfipr_announcement=stages.mfipr_announcement,
-            prog_ludnosci=defaults.prog_ludnosci, data_ludnosci=defaults.data_ludnosci,
-            obszar_funkcjonalny=defaults.obszar_funkcjonalny,
-            created_by_login="", created_by=MIGRATION_ACTOR, created_at=now,
-            archived=True, archived_by_login="", archived_by=MIGRATION_ACTOR, archived_at=now, stamp=1,
-        ))
+        conn.execute(insert(nabor_table).values(nabor_row(
+            LEGACY_NABOR_ID, LEGACY_NABOR_NAME, stages, defaults, by_login="", by=MIGRATION_ACTOR, at=now,
+            archived=True)))
         nid = LEGACY_NABOR_ID
         if found := rows.get(legacy_assessment.name):
             conn.execute(insert(assessment_table), [

@@ -15,7 +15,7 @@ from cwd.settings import FUNCTIONAL_AREA_LABELS, OsiSettings
 from cwd.store import validate
 from cwd.store.base import StoreBase, _NothingChanged, now_utc
 from cwd.store.errors import InvalidValueError, NotFoundError
-from cwd.store.schema import file_table, nabor_table
+from cwd.store.schema import file_table, nabor_row, nabor_table
 from cwd.store.values import FILE_KIND_LABELS, FILE_KINDS, FORMS, FileVersion, Nabor
 
 # The example's forms: the repository's file, read where it lies (never copied into the database).
@@ -139,15 +139,8 @@ class NaboryMixin(StoreBase):
                     k += 1
                     suffix = f"-{k}"
                     slug = base[: MAX_SLUG_CHARS - len(suffix)].rstrip("-") + suffix
-            conn.execute(insert(n).values(
-                id=slug, name=name,
-                forms_deadline=stages.forms_deadline, um_decision=stages.um_decision,
-                mfipr_announcement=stages.mfipr_announcement,
-                prog_ludnosci=settings.prog_ludnosci, data_ludnosci=settings.data_ludnosci,
-                obszar_funkcjonalny=settings.obszar_funkcjonalny,
-                created_by_login=who.login, created_by=who.name, created_at=now,
-                archived=False, stamp=1,
-            ))
+            conn.execute(insert(n).values(nabor_row(slug, name, stages, settings, by_login=who.login, by=who.name,
+                                                    at=now)))
             row = conn.execute(select(n).where(n.c.id == slug)).one()
         return _nabor(row)
 

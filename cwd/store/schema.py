@@ -257,3 +257,18 @@ legacy_decision = Table(
     Column("picks", Text),
     Column("settings", Text),
 )
+
+
+def nabor_row(nabor_id: str, name: str, stages, settings, *, by_login: str, by: str, at, archived: bool = False) -> dict:
+    """The cwd_nabor row of a new nabór (stage dates and OSI settings spread into their columns)."""
+    row = dict(
+        id=nabor_id, name=name,
+        forms_deadline=stages.forms_deadline, um_decision=stages.um_decision,
+        mfipr_announcement=stages.mfipr_announcement,
+        prog_ludnosci=settings.prog_ludnosci, data_ludnosci=settings.data_ludnosci,
+        obszar_funkcjonalny=settings.obszar_funkcjonalny,
+        created_by_login=by_login, created_by=by, created_at=at, archived=archived, stamp=1,
+    )
+    if archived:
+        row.update(archived_by_login=by_login, archived_by=by, archived_at=at)
+    return row
