@@ -116,7 +116,7 @@ else:
         st.session_state.setdefault(wkey(k.id, "v"), TO_OPTION[draft.value(k.id)])
         st.session_state.setdefault(wkey(k.id, "k"), draft.comment(k.id))
     with st.form(f"ocena_{nabor.id}_{pid}"):
-        widths = [3.6, 1.1, 1.5, 1.2, 2.8]
+        widths = [3.3, 1.35, 1.55, 1.1, 2.7]
         head = st.columns(widths)
         for col, text in zip(head, ["Kryterium", "Deklaracja", "Weryfikacja UM", "Zapisane", "Komentarz"]):
             col.markdown(f"**{text}**")

@@ -106,9 +106,8 @@ def render_person(access) -> bool:
     """Who is signed in, with a sign-out button (True when clicked); a sign-in link when optional."""
     sb = st.sidebar
     if access.identity is not None:
-        cols = sb.columns([3, 1.4], vertical_alignment="center")
-        cols[0].caption(f"Zalogowano: **{md(access.identity.label)}**")
-        return cols[1].button("Wyloguj", key="_wyloguj")
+        sb.caption(f"Zalogowano: **{md(access.identity.label)}**")
+        return sb.button("Wyloguj", key="_wyloguj")
     if access.required:
         sb.caption("Przeglądasz przykład bez logowania.")
         return False
