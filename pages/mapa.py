@@ -33,14 +33,10 @@ if ctx.boundaries_note:
 
 # Presentation: the region is tall, so a narrower map leaves the legend room to fit beside it in two columns.
 map_col, side = st.columns([1.15, 1.4] if view.presentation else [3, 1.15])
-show = {"towns": True, "mstfsg": False, "overlaps": True}
-if not view.presentation:
-    with side:
-        search_box(ctx)
-        with st.expander("Warstwy mapy"):
-            show["towns"] = st.toggle("Miasta powiatowe", value=True, key="w_miasta")
-            show["overlaps"] = st.toggle("Gminy w kilku partnerstwach", value=True, key="w_kilka")
-            show["mstfsg"] = st.toggle("Miasta średnie tracące funkcje (MSTFSG, kontekst)", key=keys.MSTFSG)
+# The map is drawn first, so its frame starts loading while the rest of the page arrives; the layer
+# toggles (drawn beside it below) are read from their state: a change reruns the page anyway.
+LAYERS = {"towns": ("w_miasta", True), "overlaps": ("w_kilka", True), "mstfsg": (keys.MSTFSG, False)}
+show = {name: bool(st.session_state.get(key, default)) for name, (key, default) in LAYERS.items()}
 
 selected = ctx.selection.partnership()
 gmina = st.session_state.get(keys.kept("gmina"))
@@ -59,6 +55,12 @@ with map_col:
     if view.basemap:
         st.caption("Podkład OpenStreetMap wymaga połączenia z internetem; bez niego mapa pokazuje same granice.")
 with side:
+    if not view.presentation:
+        search_box(ctx)
+        with st.expander("Warstwy mapy"):
+            st.toggle("Miasta powiatowe", value=True, key=LAYERS["towns"][0])
+            st.toggle("Gminy w kilku partnerstwach", value=True, key=LAYERS["overlaps"][0])
+            st.toggle("Miasta średnie tracące funkcje (MSTFSG, kontekst)", value=False, key=LAYERS["mstfsg"][0])
     show_legend(spec)
     if not view.presentation:
         details_panel(ctx, selected, gmina)
