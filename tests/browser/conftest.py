@@ -21,8 +21,6 @@ from pathlib import Path
 
 import pytest
 from browser_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     HOSTILE_IDEA,
     HOSTILE_NAMES,
     PAGE_TIMEOUT,
@@ -103,19 +101,6 @@ def example_app(servers) -> AppServer:
 @pytest.fixture(scope="session")
 def hostile_app(servers) -> AppServer:
     return servers.hostile
-
-
-@pytest.fixture(scope="session")
-def browser():
-    require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 def new_tab(browser, width: int = 1280, height: int = 720) -> Tab:

@@ -15,23 +15,8 @@ for folder in (TESTS, TESTS / "store"):  # browser_support, store_support
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
-from browser_support import CHROMIUM, CHROMIUM_ARGS, Recorder, screenshot  # noqa: E402
+from browser_support import Recorder, screenshot  # noqa: E402
 from people_support import TIMEOUT  # noqa: E402
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from people_support import require_browser
-
-    require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture

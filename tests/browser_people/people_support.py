@@ -7,7 +7,6 @@ only. Imported as a plain module (conftest.py puts tests/ and tests/store/ on sy
 """
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import subprocess
@@ -16,11 +15,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-from browser_support import (
-    CHROMIUM,
+from browser_support import (  # noqa: F401 — require_browser is re-exported for the test modules
     ROOT,
     AppServer,
+    require_browser,
     start_server,
     wait_for_app,
     wait_healthy,
@@ -44,19 +42,6 @@ INPUT_KEPT = "Twoje zmiany są nadal w formularzu obok aktualnych, zapisanych wa
 OIDC_BUTTON = "Zaloguj się przez konto urzędu"
 NO_ACCESS = "nie ma dostępu do tej aplikacji"
 VALUE_OPTION = {1: "1 – tak", 0: "0 – nie", None: "—"}  # the options of "Weryfikacja …" on Ocena
-
-
-def require_browser() -> None:
-    """Skip the calling test module when Chromium or Playwright is missing (fail under CWD_REQUIRE_BROWSER=1)."""
-    missing = [what for what, ok in (
-        (str(CHROMIUM), CHROMIUM.exists()),
-        ("the playwright Python package", importlib.util.find_spec("playwright") is not None),
-    ) if not ok]
-    if not missing:
-        return
-    if os.environ.get("CWD_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"CWD_REQUIRE_BROWSER=1 but {' and '.join(missing)} is missing", pytrace=False)
-    pytest.skip(f"browser tests need {' and '.join(missing)}", allow_module_level=True)
 
 
 # --- the cast -----------------------------------------------------------------------------------

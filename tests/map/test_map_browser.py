@@ -10,8 +10,6 @@ Skipped when Chromium or Playwright is missing, unless CWD_REQUIRE_BROWSER=1 (CI
 """
 from __future__ import annotations
 
-import importlib.util
-import os
 import re
 import tempfile
 from pathlib import Path
@@ -22,19 +20,10 @@ import pytest
 from harness import start_harness  # puts tests/ on sys.path for browser_support
 
 from browser_support import (
-    CHROMIUM, CHROMIUM_ARGS, MAP_SUMMARY_JS, SCREENSHOTS, Recorder, map_frame, wait_for_app, wait_healthy,
+    MAP_SUMMARY_JS, SCREENSHOTS, Recorder, map_frame, require_browser, wait_for_app, wait_healthy,
 )
 
-_missing = [what for what, ok in (
-    (str(CHROMIUM), CHROMIUM.exists()),
-    ("the playwright Python package", importlib.util.find_spec("playwright") is not None),
-) if not ok]
-if _missing:
-    if os.environ.get("CWD_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"CWD_REQUIRE_BROWSER=1 but {' and '.join(_missing)} is missing", pytrace=False)
-    pytest.skip(f"browser tests need {' and '.join(_missing)}", allow_module_level=True)
-
-from playwright.sync_api import sync_playwright  # noqa: E402
+require_browser()
 
 from cwd import style  # noqa: E402
 from cwd.map.styles import CATEGORIES, DRAW_STYLES  # noqa: E402
@@ -56,14 +45,6 @@ def harness():
             yield server
         finally:
             server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture
