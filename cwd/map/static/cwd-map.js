@@ -487,7 +487,9 @@
     stats.updates += 1;
     stats.lastUpdate = Date.now();
     stats.applyMs = performance.now() - started; // this call; painting follows
-    // the group is added to the map right after this call: lay out its labels then
+    // the group is added to the map right after this call: lay out its labels once its towns are
+    // in the page (its 'add' event), and again on the next turn and when the fonts are ready
+    if (fg && fg.once) fg.once('add', function () { layoutLabels(); });
     setTimeout(function () {
       layoutLabels();
       if (document.fonts && document.fonts.ready) document.fonts.ready.then(layoutLabels);
