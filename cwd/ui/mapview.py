@@ -20,7 +20,6 @@ from functools import cached_property
 
 import folium
 import streamlit as st
-from streamlit_folium import st_folium
 
 from cwd.map import Base, MapView, Update, build_base, build_map, build_update, legend_html, update_layer
 from cwd.map.sources import gmina_facts, map_view, mstfsg_towns, seat_towns
@@ -115,7 +114,11 @@ def get_map(spec: MapSpec) -> folium.Map:
 
 def folium_component(args: dict):
     """streamlit-folium's public st_folium with these keyword arguments (the seam tests patch:
-    under AppTest the component is an unknown element)."""
+    under AppTest the component is an unknown element). Imported here, inside a script run: a
+    component first imported elsewhere (the start-up thread, cwd.ui.startup) is never registered
+    with the server, and its frame then answers 404."""
+    from streamlit_folium import st_folium
+
     return st_folium(**args)
 
 
