@@ -239,20 +239,26 @@ class Recorder:
         return sorted({u for u in self.urls if is_external(u)})
 
 
-def wait_for_app(page, title: str | None, timeout: float = 90_000) -> None:
-    """Until the script has finished a run (and the page title, when given, is shown)."""
+IDLE_JS = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return app && app.getAttribute('data-test-script-state') === 'notRunning'
+        && !document.querySelector('[data-testid="stSkeleton"]');
+}"""
+
+
+def wait_for_app(page, title: str | None, timeout: float = 90_000, quiet_ms: int = 0) -> None:
+    """Until the script has finished a run (and the page title, when given, is shown). With
+    `quiet_ms`, until it has stayed idle that long: a run that ends in st.rerun() (sign-in, a new
+    nabór) shows "not running" for a moment before the next run starts, and a click in that gap
+    can land on an element the next run replaces."""
     app = page.locator('[data-testid="stApp"]')
     app.wait_for(state="attached", timeout=timeout)
     if title is not None:
         page.locator("h1").filter(has_text=title).first.wait_for(state="visible", timeout=timeout)
-    page.wait_for_function(
-        """() => {
-            const app = document.querySelector('[data-testid="stApp"]');
-            return app && app.getAttribute('data-test-script-state') === 'notRunning'
-                && !document.querySelector('[data-testid="stSkeleton"]');
-        }""",
-        timeout=timeout,
-    )
+    page.wait_for_function(IDLE_JS, timeout=timeout)
+    if quiet_ms:
+        page.wait_for_timeout(quiet_ms)
+        page.wait_for_function(IDLE_JS, timeout=timeout)
 
 
 def map_frame(page, timeout: float = 90_000):

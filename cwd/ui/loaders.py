@@ -188,4 +188,6 @@ def warm_up() -> None:
         except Exception:  # noqa: BLE001 — a warm-up must never take anything down; pages retry
             logging.getLogger("cwd").exception("Wstępne przygotowanie danych nie powiodło się")
 
-    threading.Thread(target=work, name="cwd-warm-up", daemon=True).start()
+    from cwd.ui.startup import WARM_UP_THREAD
+
+    threading.Thread(target=work, name=WARM_UP_THREAD, daemon=True).start()

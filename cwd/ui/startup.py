@@ -14,6 +14,17 @@ import time
 from contextlib import asynccontextmanager
 
 LOG = logging.getLogger("cwd")
+THREAD = "cwd-startup"
+WARM_UP_THREAD = "cwd-warm-up"  # cwd.ui.loaders.warm_up, after the first page
+# Streamlit warns "missing ScriptRunContext" for each cached call made outside a script run; in the
+# background threads that prepare caches (this one and loaders.warm_up's) that is expected.
+BACKGROUND_THREADS = frozenset({THREAD, WARM_UP_THREAD})
+STREAMLIT_CONTEXT_LOGGER = "streamlit.runtime.scriptrunner_utils.script_run_context"
+
+
+class _ExpectedInBackground(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.threadName not in BACKGROUND_THREADS
 
 
 def prepare() -> None:
@@ -43,5 +54,6 @@ def prepare() -> None:
 
 @asynccontextmanager
 async def lifespan(_app):
-    threading.Thread(target=prepare, name="cwd-startup", daemon=True).start()
+    logging.getLogger(STREAMLIT_CONTEXT_LOGGER).addFilter(_ExpectedInBackground())
+    threading.Thread(target=prepare, name=THREAD, daemon=True).start()
     yield

@@ -114,7 +114,7 @@ def assert_no_errors(page, server: AppServer, log_start: int = 0) -> None:
 
 # --- in the browser -----------------------------------------------------------------------------
 def settle(page, title: str | None = None) -> None:
-    wait_for_app(page, title, timeout=TIMEOUT)
+    wait_for_app(page, title, timeout=TIMEOUT, quiet_ms=250)
 
 
 def open_app(page, server: AppServer, path: str = "/", title: str | None = None) -> None:
