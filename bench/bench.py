@@ -111,6 +111,8 @@ def app_runs(repeat: int) -> dict:
     os.environ.setdefault("CWD_DATABASE_PATH", str(Path(tempfile.mkdtemp()) / "bench.sqlite"))
     from streamlit.testing.v1 import AppTest
 
+    from cwd.ui import keys
+
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     t0 = time.perf_counter()
     at.run()
@@ -125,7 +127,7 @@ def app_runs(repeat: int) -> dict:
     reruns = []
     choices = [["spełnia"], [], ["niekompletna"], []]
     for i in range(max(repeat, 8)):
-        at.sidebar.multiselect(key="w_statusy").set_value(choices[i % len(choices)])
+        at.sidebar.pills(key=keys.STATUSES).set_value(choices[i % len(choices)])
         t0 = time.perf_counter()
         at.run()
         reruns.append(time.perf_counter() - t0)

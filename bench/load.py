@@ -35,6 +35,13 @@ STATUS_CHOICES = [["spełnia"], ["niekompletna"], [], ["nie spełnia"]]
 TIMEOUT_S = 120
 
 
+def status_label(status: str) -> str:
+    sys.path.insert(0, str(ROOT))
+    from cwd.style import status_label as label
+
+    return label(status)
+
+
 def _protos():
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -90,8 +97,8 @@ class Session:
             kind = fwd.WhichOneof("type")
             if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
                 element = fwd.delta.new_element
-                if element.WhichOneof("type") == "multiselect" and element.multiselect.label == STATUS_LABEL:
-                    self.status_widget = element.multiselect.id
+                if element.WhichOneof("type") == "button_group" and element.button_group.label == STATUS_LABEL:
+                    self.status_widget = element.button_group.id
             elif kind == "script_finished":
                 # FINISHED_EARLY_FOR_RERUN (2): the script called st.rerun — another run follows.
                 if fwd.script_finished == 1:
@@ -105,7 +112,7 @@ class Session:
         if self.status_widget is None:
             raise RuntimeError("the status filter was not found in the sidebar")
         ws = WidgetState(id=self.status_widget)
-        ws.string_array_value.data.extend(values)
+        ws.string_array_value.data.extend(status_label(v) for v in values)  # the buttons' texts travel
         self.widgets[self.status_widget] = ws
         return await self.rerun()
 

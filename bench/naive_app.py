@@ -21,6 +21,7 @@ from cwd.geo import dissolve_areas, load_boundaries  # noqa: E402
 from cwd.pipeline import Inputs, evaluate, load_adjacency  # noqa: E402
 from cwd.register import load_register  # noqa: E402
 from cwd.settings import OperatorSettings, OsiSettings  # noqa: E402
+from cwd.style import status_label  # noqa: E402
 
 st.set_page_config(page_title="Naiwna mapa", layout="wide")
 operator = OperatorSettings.from_env()
@@ -30,7 +31,8 @@ adjacency, _ = load_adjacency(operator)
 forms = read_forms_path(ROOT / "data" / "formularze_przyklad.csv", register)
 ev = evaluate(register, Inputs(forms=forms, osi=OsiSettings(), adjacency=adjacency))
 
-statusy = st.sidebar.multiselect("Status listy sprawdzającej", list(STATUSES), placeholder="wszystkie statusy")
+statusy = st.sidebar.pills("Status listy sprawdzającej", list(STATUSES), selection_mode="multi",
+                         format_func=status_label) or []  # the same widget as the product
 visible = visible_partnerships(ev.results, Filters(statusy=tuple(statusy)))
 
 st.title("Mapa OSI i partnerstw")

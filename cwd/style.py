@@ -56,6 +56,13 @@ STATUS_COLORS = {SPELNIA: "#117733", NIEKOMPLETNA: "#E69F00", NIE_SPELNIA: "#AA3
 STATUS_BADGE = {SPELNIA: "green", NIEKOMPLETNA: "orange", NIE_SPELNIA: "red"}
 # Text symbols (DejaVu and system fonts have them; no emoji font needed for screenshots).
 STATUS_SYMBOLS = {SPELNIA: "✓", NIEKOMPLETNA: "?", NIE_SPELNIA: "✗"}
+
+
+def status_label(status: str) -> str:
+    """A status as buttons and lists show it: its symbol, then its name ("✓ spełnia")."""
+    return f"{STATUS_SYMBOLS[status]} {status}"
+
+
 # SVG/Leaflet dash arrays of a partnership's outline, and the matplotlib equivalents: the status
 # reads without colour (solid = spełnia, dashed = niekompletna, dotted = nie spełnia).
 STATUS_DASH = {SPELNIA: None, NIEKOMPLETNA: "10 6", NIE_SPELNIA: "2 6"}

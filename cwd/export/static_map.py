@@ -257,7 +257,7 @@ def static_map_figure(spec: StaticMap) -> "Figure":
     statuses = [s for s in style.STATUS_LINESTYLE if any(o.status == s for o in outlines)]
     section("Status wg listy sprawdzającej (rodzaj linii)", [
         Line2D([], [], color="#222222", linewidth=OUTLINE_WIDTH, linestyle=style.STATUS_LINESTYLE[s],
-               label=f"{style.STATUS_SYMBOLS[s]} {s}") for s in statuses])
+               label=style.status_label(s)) for s in statuses])
     osi_items = [Patch(facecolor=style.OSI_COLORS[k], edgecolor="#999999", linewidth=0.5, label=style.OSI_LABELS[k])
                  for k in drawn_categories]
     section("Gminy – kategoria OSI (wypełnienie)", osi_items)

@@ -160,7 +160,7 @@ def legend_html(update: Update, *, gmina_selected: bool | None = None, with_css:
     for s in update.statuses:
         i = list(style.STATUS_SYMBOLS).index(s)
         statuses.append(_row(line_swatch(dict(st["outline"][i], color=st["statusKey"])),
-                             f"{esc(style.STATUS_SYMBOLS[s])} {esc(s)}"))
+                             esc(style.status_label(s))))
 
     towns = []
     if update.small_towns:

@@ -122,7 +122,7 @@ def test_unreachable_postgresql_keeps_the_example_usable(monkeypatch):
     monkeypatch.setenv("CWD_DATABASE_URL", f"postgresql+psycopg://cwd:cwd@127.0.0.1:{closed_port()}/cwd")
     at = run(new_app(page="kandydaci"))
     assert len(frame_with(at, "status")) == 10  # the demo's partnerships are evaluated
-    at.sidebar.multiselect(key=keys.STATUSES).set_value(["nie spełnia"]).run()
+    at.sidebar.pills(key=keys.STATUSES).set_value(["nie spełnia"]).run()
     assert_ok(at)
     assert frame_with(at, "status")["id"].tolist() == ["P06"]
     ocena = run(new_app(page="ocena"))

@@ -43,7 +43,7 @@ def test_a_fresh_session_opens_any_page_first_with_the_router_sidebar(page):
 
     assert title(at) == [TITLES[page]]
     assert sidebar_rendered(at)
-    assert len(at.sidebar.multiselect(key=keys.STATUSES).options) == 3
+    assert len(at.sidebar.pills(key=keys.STATUSES).options) == 3
     assert shows_nabor(at, DEMO_NAME)  # the page's nabór line
 
 
@@ -54,19 +54,19 @@ def test_first_request_to_ocena_selects_the_first_partnership():
 
 def test_page_switch_runs_the_router_and_its_filters_apply():
     at = goto(start(new_app()), "kandydaci")
-    assert len(at.sidebar.multiselect(key=keys.STATUSES).options) == 3  # sidebar rendered
+    assert len(at.sidebar.pills(key=keys.STATUSES).options) == 3  # sidebar rendered
     assert frame_with(at, "status")["id"].tolist() == EXAMPLE_IDS
-    at.sidebar.multiselect(key=keys.STATUSES).set_value(["nie spełnia"]).run()
+    at.sidebar.pills(key=keys.STATUSES).set_value(["nie spełnia"]).run()
     assert_ok(at)
-    assert at.sidebar.multiselect(key=keys.STATUSES).value == ["nie spełnia"]
+    assert at.sidebar.pills(key=keys.STATUSES).value == ["nie spełnia"]
     assert frame_with(at, "status")["id"].tolist() == ["P06"]  # fresh state, filter applied
 
 
 def test_second_sidebar_change_on_a_sub_page():
     at = goto(start(new_app()), "kandydaci")
-    at.sidebar.multiselect(key=keys.STATUSES).set_value(["nie spełnia"]).run()
+    at.sidebar.pills(key=keys.STATUSES).set_value(["nie spełnia"]).run()
     assert_ok(at)
-    at.sidebar.multiselect(key=keys.STATUSES).set_value([]).run()
+    at.sidebar.pills(key=keys.STATUSES).set_value([]).run()
     assert_ok(at)
     assert len(at.sidebar.children) > 0
     assert frame_with(at, "status")["id"].tolist() == EXAMPLE_IDS

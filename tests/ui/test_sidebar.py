@@ -34,7 +34,7 @@ def chips_text(at) -> str:
 
 def test_status_filter_narrows_every_page_and_the_link(fake_map):
     at = start(new_app())
-    at.sidebar.multiselect(key=keys.STATUSES).set_value(["nie spełnia"]).run()
+    at.sidebar.pills(key=keys.STATUSES).set_value(["nie spełnia"]).run()
     assert_ok(at)
     assert "1 partnerstwo na mapie" in chips_text(at)
     assert at.query_params["status"] == "nie spełnia"
@@ -48,7 +48,7 @@ def test_status_filter_narrows_every_page_and_the_link(fake_map):
     # the link opens the same view in a new session
     link = dict(at.query_params)
     other = goto(start(new_app(query={"status": link["status"]})), "kandydaci")
-    assert other.sidebar.multiselect(key=keys.STATUSES).value == ["nie spełnia"]
+    assert other.sidebar.pills(key=keys.STATUSES).value == ["nie spełnia"]
     assert frame_with(other, "status")["id"].tolist() == ["P06"]
 
 
@@ -77,7 +77,7 @@ def test_invalid_query_params_are_ignored():
     assert at.sidebar.number_input(key=keys.THRESHOLD).value == 20_000
     assert at.sidebar.multiselect(key=keys.POWIATS).value == ["2006"]
     assert at.sidebar.selectbox(key=keys.ROUTE).value == "wszystkie"
-    assert at.sidebar.multiselect(key=keys.STATUSES).value == []
+    assert at.sidebar.pills(key=keys.STATUSES).value == []
     assert str(at.sidebar.selectbox(key=keys.REF_DATE).value) == "2019-06-30"
     assert at.sidebar.radio(key=keys.AREA_MODE).value == "powiat_i_sasiedzi"
     # the link is rewritten without the junk (the nabór shown is in it: changed by design)

@@ -156,7 +156,7 @@ def test_legend_is_beside_the_map_not_in_it(fake_map):
 def test_filtered_map_shows_only_the_visible_partnerships(fake_map):
     at = start(new_app())
     assert drawn_ids(fake_map) == EXAMPLE_IDS
-    at.sidebar.multiselect(key=keys.STATUSES).set_value(["nie spełnia"]).run()
+    at.sidebar.pills(key=keys.STATUSES).set_value(["nie spełnia"]).run()
     assert_ok(at)
     assert "1 partnerstwo na mapie (z 10; filtry w panelu bocznym)" in " ".join(chips(at).split()).replace("\xa0", " ")
     assert drawn_ids(fake_map) == ["P06"]
