@@ -305,11 +305,14 @@
     fit();
     if (window.ResizeObserver) new ResizeObserver(fit).observe(container);
     else window.addEventListener('resize', fit);
-    map.on('zoomend', function () { layoutLabels(); });
-    // a font arriving later changes the labels' size: lay them out again
+    // After the whole 'zoomend' dispatch: the town markers' renderer (created after this handler)
+    // re-projects them in its own 'zoomend' handler; laid out before it, labels avoid old positions.
+    map.on('zoomend', scheduleLayout);
+    // a font arriving later changes the labels' size: lay them out again (and see layoutLabels)
     if (document.fonts && document.fonts.addEventListener) {
-      document.fonts.addEventListener('loadingdone', function () { layoutLabels(); });
+      document.fonts.addEventListener('loadingdone', scheduleLayout);
     }
+    S.labelSizes = window.ResizeObserver ? new ResizeObserver(scheduleLayout) : null;
   }
 
   // --- update ----------------------------------------------------------------------------------
@@ -444,6 +447,14 @@
   var LABEL_TRIES = [[0, 0], [0, 1], [0, -1], [1, 0], [-1, 0], [0, 2], [0, -2], [1, 1], [-1, 1], [1, -1],
     [-1, -1], [0, 3], [0, -3], [1, 2], [-1, 2], [1, -2], [-1, -2]];
 
+  var layoutPending = false;
+
+  function scheduleLayout() {
+    if (layoutPending) return;
+    layoutPending = true;
+    requestAnimationFrame(function () { layoutPending = false; layoutLabels(); });
+  }
+
   function layoutLabels() {
     if (!S) return;
     // town markers are obstacles too: a label must not hide a town
@@ -455,6 +466,8 @@
     order.forEach(function (m) {
       var icon = m.getElement(), box = icon && icon.firstChild;
       if (!box) return;
+      // a label whose size changes (its font arrives, a CSS class applies) is laid out again
+      if (S.labelSizes) S.labelSizes.observe(box);
       box.style.top = '0px';
       box.style.left = '0px';
       var r = box.getBoundingClientRect(), dx = 0, dy = 0;
@@ -499,5 +512,5 @@
     });
   }
 
-  window.cwdMap = {init: init, update: update, stats: stats};
+  window.cwdMap = {init: init, update: update, stats: stats, layoutLabels: layoutLabels};
 })();
