@@ -1,6 +1,6 @@
 """Thirty people at once: protocol-level WebSocket sessions against one app server (127.0.0.1 only).
 
-    python bench/load.py [--sessions 30] [--rounds 3] [--json] [--url http://127.0.0.1:PORT]
+    python bench/load.py [--sessions 30] [--rounds 3] [--processes 1] [--json] [--url http://127.0.0.1:PORT]
 
 Each session speaks Streamlit's own protocol (BackMsg/ForwardMsg protobufs from the installed
 streamlit package) the way a browser tab does: open the app (first load), switch to Kandydaci and
@@ -169,15 +169,17 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-async def load(url: str, pid: int, sessions: int, rounds: int) -> dict:
+async def load(urls: list[str], pids: list[int], sessions: int, rounds: int) -> dict:
+    """`sessions` at once; with several servers, session i talks to server i mod N (as a sticky
+    proxy in front of them would keep each browser on one process)."""
     out = {"first_load": [], "page_switch": [], "filter": [], "errors": []}
-    rss_before = _proc_rss_mb(pid)
+    rss_before = sum(_proc_rss_mb(pid) for pid in pids)
     t0 = time.perf_counter()
-    await asyncio.gather(*(_session_run(url, rounds, i, out) for i in range(sessions)))
+    await asyncio.gather(*(_session_run(urls[i % len(urls)], rounds, i, out) for i in range(sessions)))
     wall = time.perf_counter() - t0
-    rss_after = _proc_rss_mb(pid)
+    rss_after = sum(_proc_rss_mb(pid) for pid in pids)
     return {
-        "sessions": sessions, "rounds": rounds, "wall_s": wall, "errors": len(out["errors"]),
+        "sessions": sessions, "processes": len(urls), "rounds": rounds, "wall_s": wall, "errors": len(out["errors"]),
         "error_samples": out["errors"][:3],
         "first_load_p50_s": _pct(out["first_load"], 0.5), "first_load_p95_s": _pct(out["first_load"], 0.95),
         "page_switch_p50_s": _pct(out["page_switch"], 0.5), "page_switch_p95_s": _pct(out["page_switch"], 0.95),
@@ -198,7 +200,7 @@ def start(app_dir: Path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CWD_")}
     env.update({"CWD_DATABASE_PATH": str(tmp / "cwd.sqlite"), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"})
-    log_path = LOGS / f"streamlit-load-{app_dir.name}.log"
+    log_path = LOGS / f"streamlit-load-{app_dir.name}-{port}.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
@@ -215,22 +217,24 @@ def main() -> int:
     p.add_argument("--sessions", type=int, default=30)
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--processes", type=int, default=1,
+                   help="app server processes (sessions spread over them; see docs/deployment.md)")
     p.add_argument("--url", help="an already running server (its pid via --pid); default: start one")
     p.add_argument("--pid", type=int)
     p.add_argument("--app-dir", type=Path, default=ROOT, help="the checkout whose app.py is served (default: this one)")
     args = p.parse_args()
 
-    server = None
-    if args.url:
-        url, pid = args.url, args.pid
-    else:
-        server = start(args.app_dir)
-        url, pid = server.url, server.process.pid
+    servers = []
     try:
-        result = asyncio.run(cpu_per_run(url, pid))
-        result.update(asyncio.run(load(url, pid, args.sessions, args.rounds)))
+        if args.url:
+            urls, pids = [args.url], [args.pid]
+        else:
+            servers = [start(args.app_dir) for _ in range(max(1, args.processes))]
+            urls, pids = [s.url for s in servers], [s.process.pid for s in servers]
+        result = asyncio.run(cpu_per_run(urls[0], pids[0]))
+        result.update(asyncio.run(load(urls, pids, args.sessions, args.rounds)))
     finally:
-        if server is not None:
+        for server in servers:
             server.stop()
     result["budgets"] = BUDGETS
     if args.json:
@@ -238,6 +242,7 @@ def main() -> int:
     else:
         rows = [
             ("serwer: CPU na przebieg przełączenia strony (1 sesja, mediana)", f"{result['cpu_per_page_switch_ms']:.0f} ms", "≤ 60 ms"),
+            ("procesy serwera", str(result["processes"]), "–"),
             (f"{args.sessions} sesji: pierwsze otwarcie p50 / p95", f"{result['first_load_p50_s']:.2f} / {result['first_load_p95_s']:.2f} s", "–"),
             (f"{args.sessions} sesji: przełączenie strony p50 / p95", f"{result['page_switch_p50_s']:.2f} / {result['page_switch_p95_s']:.2f} s", "p95 ≤ 2 s"),
             (f"{args.sessions} sesji: zmiana filtra p50 / p95", f"{result['filter_p50_s']:.2f} / {result['filter_p95_s']:.2f} s", "p95 ≤ 2 s"),
