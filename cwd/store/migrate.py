@@ -15,7 +15,7 @@ from cwd.nabor import StageDates
 from cwd.settings import OsiSettings
 from cwd.store.base import now_utc
 from cwd.store.engine import Database
-from cwd.store.errors import UnavailableError
+from cwd.store.errors import LockedError, UnavailableError
 from cwd.store.schema import (
     SCHEMA_VERSION,
     nabor_row,
@@ -39,6 +39,9 @@ LEGACY_MARKER = "legacy_moved"
 MIGRATION_ACTOR = "migracja bazy (przeniesienie ocen sprzed naborów)"
 
 
+PREPARE_ATTEMPTS = 3
+
+
 def prepare(db: Database) -> None:
     """Create what is missing and move legacy rows (writable databases), or check that a read-only
     database already has the current schema."""
@@ -48,6 +51,18 @@ def prepare(db: Database) -> None:
                 raise UnavailableError(
                     None, "baza tylko do odczytu nie ma jeszcze tabel naborów – otwórz ją raz z prawem zapisu")
         return
+    for attempt in range(1, PREPARE_ATTEMPTS + 1):
+        try:
+            _create_and_move(db)
+            return
+        except LockedError:
+            # Server processes starting together on one file wait for each other's preparation;
+            # the wait can outlast one busy timeout. Preparing again is harmless (idempotent).
+            if attempt == PREPARE_ATTEMPTS:
+                raise
+
+
+def _create_and_move(db: Database) -> None:
     with db.write("Przygotowanie bazy nie zostało zakończone") as conn:
         if db.backend == "postgresql":
             # Concurrent CREATE TABLE IF NOT EXISTS can still collide in the catalogue.

@@ -259,3 +259,36 @@ def test_an_empty_old_schema_creates_no_archived_nabor(backend):
         assert store.nabory(demo=False) == []
     finally:
         store.dispose()
+
+
+def test_preparation_waits_again_when_another_process_holds_the_lock(backend, monkeypatch):
+    """Processes starting together on one database: a preparation that met the other's lock past the
+    busy timeout tries again (bounded), and only the last refusal reaches the caller."""
+    import cwd.store.migrate as migrate
+    from cwd.store.errors import LockedError
+
+    real, calls = migrate._create_and_move, []
+
+    def locked_twice(db):
+        calls.append(1)
+        if len(calls) < migrate.PREPARE_ATTEMPTS:
+            raise LockedError("Przygotowanie bazy nie zostało zakończone", 5)
+        real(db)
+
+    monkeypatch.setattr(migrate, "_create_and_move", locked_twice)
+    store = backend.open()
+    try:
+        assert len(calls) == migrate.PREPARE_ATTEMPTS and store.nabory() is not None
+    finally:
+        store.dispose()
+
+    calls.clear()
+
+    def always_locked(db):
+        calls.append(1)
+        raise LockedError("Przygotowanie bazy nie zostało zakończone", 5)
+
+    monkeypatch.setattr(migrate, "_create_and_move", always_locked)
+    with pytest.raises(LockedError, match="Przygotowanie bazy"):
+        backend.open()
+    assert len(calls) == migrate.PREPARE_ATTEMPTS
