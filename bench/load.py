@@ -36,8 +36,7 @@ TIMEOUT_S = 120
 
 
 def status_label(status: str) -> str:
-    sys.path.insert(0, str(ROOT))
-    from cwd.style import status_label as label
+    from cwd.style import status_label as label  # ROOT is on sys.path (above)
 
     return label(status)
 
@@ -250,7 +249,7 @@ def main() -> int:
             ("pamięć serwera na sesję", f"{result['rss_per_session_mb']:.1f} MB", "–"),
         ]
         for what, value, budget in rows:
-            print(f"{what:<62} {value:>16}   {budget}")
+            print(f"{what:<62} {value.replace('.', ','):>16}   {budget}")  # Polish decimal comma
         for e in result["error_samples"]:
             print("  błąd:", e)
     return 0

@@ -38,8 +38,7 @@ LEGACY_NABOR_NAME = "Oceny sprzed wprowadzenia naborów"
 LEGACY_MARKER = "legacy_moved"
 MIGRATION_ACTOR = "migracja bazy (przeniesienie ocen sprzed naborów)"
 
-
-PREPARE_ATTEMPTS = 3
+PREPARE_ATTEMPTS = 3  # one busy timeout each (see prepare)
 
 
 def prepare(db: Database) -> None:

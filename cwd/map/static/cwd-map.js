@@ -512,5 +512,5 @@
     });
   }
 
-  window.cwdMap = {init: init, update: update, stats: stats, layoutLabels: layoutLabels};
+  window.cwdMap = {init: init, update: update, stats: stats};
 })();
